@@ -1,0 +1,2 @@
+// Entry point of the ghnqat command-line app.
+return GhnQat.Cli.CliApp.Run(args);
