@@ -1,4 +1,5 @@
 // The command tree: one AddBranch/AddCommand per noun. Each command lives in Commands/<Noun>/.
+using GhnQat.Cli.Archs;
 using Spectre.Console.Cli;
 
 namespace GhnQat.Cli;
@@ -8,5 +9,18 @@ internal static class Commands
 {
     public static void Register(IConfigurator config)
     {
+        config.AddBranch("archs", archs =>
+        {
+            archs.SetDescription("Sample, inspect and measure architectures (ArchSpec JSON) of the mobile CNN space.");
+            archs.AddCommand<ArchsSampleCommand>("sample")
+                .WithDescription("Write N nets of one split as canonical ArchSpec JSON (same seed → same bytes).")
+                .WithExample("archs", "sample", "--split", "train", "--count", "100", "--seed", "1", "--out", "archs/train");
+            archs.AddCommand<ArchsShowCommand>("show")
+                .WithDescription("Validate an ArchSpec file and print its GHN-2 graph: nodes by kind, edges, virtual edges, parameters, MACs.")
+                .WithExample("archs", "show", "archs/train/train-00000.json", "--detail");
+            archs.AddCommand<ArchsStatsCommand>("stats")
+                .WithDescription("Measure parameter, MAC, depth and width ranges per split (Markdown table).")
+                .WithExample("archs", "stats", "--count", "1000", "--seed", "1");
+        });
     }
 }
