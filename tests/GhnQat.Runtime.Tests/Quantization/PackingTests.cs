@@ -68,7 +68,7 @@ public sealed class PackingTests
     {
         var words = new uint[2];
 
-        EightBitPacking.Pack([1, -1, 127, -128, 5], isSigned: true, words);
+        LanePacking.Pack(8, [1, -1, 127, -128, 5], isSigned: true, words);
 
         Assert.That(words, Is.EqualTo(new uint[] { 0x807FFF01u, 0x00000005u }));
     }
@@ -78,7 +78,7 @@ public sealed class PackingTests
     {
         var words = new uint[2];
 
-        FourBitPacking.Pack([1, -1, 7, -8, 0, 2, -2, 3, -7], isSigned: true, words);
+        LanePacking.Pack(4, [1, -1, 7, -8, 0, 2, -2, 3, -7], isSigned: true, words);
 
         // Element i at bits [4i, 4i+3]: 1, F, 7, 8, 0, 2, E, 3 | 9.
         Assert.That(words, Is.EqualTo(new uint[] { 0x3E2087F1u, 0x00000009u }));
@@ -89,7 +89,7 @@ public sealed class PackingTests
     {
         var words = new uint[1];
 
-        FourBitPacking.Pack([15, 0, 9], isSigned: false, words);
+        LanePacking.Pack(4, [15, 0, 9], isSigned: false, words);
 
         Assert.That(words[0], Is.EqualTo(0x0000090Fu));
     }

@@ -16,8 +16,7 @@ public static class CodePacking
         PackedLayout.ValidateBits(bits);
         switch (bits)
         {
-            case 8: EightBitPacking.Pack(codes, isSigned, destination); break;
-            case 4: FourBitPacking.Pack(codes, isSigned, destination); break;
+            case 8 or 4: LanePacking.Pack(bits, codes, isSigned, destination); break;
             default: TwoBitPlanePacking.Pack(codes, isSigned, destination); break;
         }
     }
@@ -33,8 +32,7 @@ public static class CodePacking
         PackedLayout.ValidateBits(bits);
         switch (bits)
         {
-            case 8: EightBitPacking.Unpack(packed, isSigned, destination); break;
-            case 4: FourBitPacking.Unpack(packed, isSigned, destination); break;
+            case 8 or 4: LanePacking.Unpack(bits, packed, isSigned, destination); break;
             default: TwoBitPlanePacking.Unpack(packed, isSigned, destination); break;
         }
     }
