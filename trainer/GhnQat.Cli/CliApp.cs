@@ -1,5 +1,6 @@
 // Builds the ghnqat command tree (Spectre.Console.Cli) and turns errors into one clear line.
 using GhnQat.Runtime.Errors;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace GhnQat.Cli;
@@ -11,6 +12,8 @@ public static class CliApp
     public const int ExitOk = 0;
     /// <summary>Exit code for bad input: a file, spec or argument the kit rejected.</summary>
     public const int ExitBadInput = 2;
+    /// <summary>Exit code for a file-system failure: a folder that cannot be created or a file that cannot be written (sysexits EX_IOERR).</summary>
+    public const int ExitIo = 74;
     /// <summary>Exit code for an unexpected internal failure.</summary>
     public const int ExitInternal = 70;
 
@@ -22,6 +25,8 @@ public static class CliApp
         app.Configure(config =>
         {
             config.SetApplicationName("ghnqat");
+            // Bind Spectre's console to the current Console.Out on every run (its static default keeps the first one).
+            config.ConfigureConsole(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }));
             config.PropagateExceptions();
             Commands.Register(config);
         });
@@ -44,6 +49,12 @@ public static class CliApp
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitBadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            if (verbose) Console.Error.WriteLine(e);
+            return ExitIo;
         }
         catch (Exception e) when (!verbose)
         {

@@ -93,4 +93,24 @@ public class ArchsCommandTests
         Assert.That(code, Is.EqualTo(CliApp.ExitOk), err);
         Assert.That(output, Does.Contain("| train | 20 |"));
     }
+
+    [Test]
+    public void Sample_OutFolderUnderAFile_ExitIoOneLineError()
+    {
+        string file = Path.Combine(_dir, "not-a-folder");
+        File.WriteAllText(file, "x");
+        var (code, _, err) = Run("archs", "sample", "--split", "id", "--count", "1", "--out", Path.Combine(file, "sub"));
+        Assert.That(code, Is.EqualTo(CliApp.ExitIo));
+        Assert.That(err.Trim(), Does.StartWith("error: ").And.Not.Contain("\n"));
+    }
+
+    [TestCase("archs", "sample")]
+    [TestCase("archs", "show")]
+    [TestCase("archs", "stats")]
+    public void Help_EveryCommand_ShowsUsageAndExample(string branch, string command)
+    {
+        var (code, output, err) = Run(branch, command, "--help");
+        Assert.That(code, Is.EqualTo(CliApp.ExitOk), err);
+        Assert.That(output, Does.Contain("USAGE:").And.Contain("EXAMPLES:").And.Contain($"ghnqat {branch} {command}"));
+    }
 }
