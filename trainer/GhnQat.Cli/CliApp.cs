@@ -28,6 +28,7 @@ public static class CliApp
             // Bind Spectre's console to the current Console.Out on every run (its static default keeps the first one).
             config.ConfigureConsole(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }));
             config.PropagateExceptions();
+            config.SetInterceptor(new UnknownOptionInterceptor());
             Commands.Register(config);
         });
         try

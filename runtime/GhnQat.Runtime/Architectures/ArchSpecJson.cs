@@ -15,19 +15,62 @@ internal static class ArchSpecJson
     /// <summary>Largest ArchSpec file accepted, bytes (a 100 000-node spec is about 12 MB).</summary>
     public const long MaxFileBytes = 64L << 20;
 
+    // Throws on invalid UTF-8 bytes and on lone surrogates instead of replacing them with U+FFFD silently.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static readonly string[] TopKeys = ["schema", "version", "name", "input", "classes", "nodes"];
     private static readonly string[] InputKeys = ["channels", "height", "width"];
 
     public static ArchSpec ReadFile(string path)
     {
+        if (Directory.Exists(path)) throw Fail(path, "is a directory; expected an ArchSpec JSON file");
         var info = new FileInfo(path);
-        if (!info.Exists) throw new GhnQatException(GhnQatErrorCode.InvalidArchSpec, $"{path}: file not found");
+        if (!info.Exists) throw Fail(path, "file not found");
         if (info.Length > MaxFileBytes)
-            throw new GhnQatException(GhnQatErrorCode.InvalidArchSpec, $"{path}: {info.Length} bytes; an ArchSpec file may have at most {MaxFileBytes}");
-        return Read(File.ReadAllText(path, Encoding.UTF8), path);
+            throw Fail(path, $"{info.Length} bytes; an ArchSpec file may have at most {MaxFileBytes}");
+        byte[] bytes = File.ReadAllBytes(path);
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw Fail(path, $"not valid UTF-8 at byte {e.Index}; ArchSpec files are UTF-8 JSON");
+        }
+        // A UTF-8 byte order mark is tolerated (some editors add one); the writer never emits it.
+        int start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        return ReadUtf8(bytes.AsMemory(start), path);
     }
 
     public static ArchSpec Read(string json, string source)
+    {
+        byte[] utf8;
+        try
+        {
+            utf8 = StrictUtf8.GetBytes(json);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw Fail(source, $"text is not valid Unicode (lone surrogate at character {e.Index})");
+        }
+        return ReadUtf8(utf8, source);
+    }
+
+    private static ArchSpec ReadUtf8(ReadOnlyMemory<byte> json, string source)
+    {
+        try
+        {
+            return ReadDocument(json, source);
+        }
+        catch (InvalidOperationException e)
+        {
+            // GetString and property names throw this for escapes that decode to lone surrogates (\ud800); every
+            // other call that could throw it (GetString on a non-string, GetArrayLength on a non-array) is guarded.
+            throw Fail(source, $"a string is not valid Unicode ({e.Message})");
+        }
+    }
+
+    private static ArchSpec ReadDocument(ReadOnlyMemory<byte> json, string source)
     {
         JsonDocument doc;
         try
@@ -39,7 +82,8 @@ internal static class ArchSpecJson
             string msg = e.Message;
             int cut = msg.IndexOf(" LineNumber:", StringComparison.Ordinal);
             if (cut > 0) msg = msg[..cut];
-            throw Fail(source, $"bad JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {msg}");
+            // Clipped: for an invalid literal the message quotes the input up to its end.
+            throw Fail(source, $"bad JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {Shown(msg, 200)}");
         }
         using (doc)
         {
@@ -49,7 +93,7 @@ internal static class ArchSpecJson
 
             var schema = Required(root, "schema", source, "the top level");
             if (schema.ValueKind != JsonValueKind.String || !string.Equals(schema.GetString(), ArchSpec.SchemaName, StringComparison.Ordinal))
-                throw Fail(source, $"'schema' is {schema.GetRawText()}; expected \"{ArchSpec.SchemaName}\"");
+                throw Fail(source, $"'schema' is {Shown(schema.GetRawText())}; expected \"{ArchSpec.SchemaName}\"");
             int version = Int(Required(root, "version", source, "the top level"), "version", source, "the top level");
             if (version != ArchSpec.SchemaVersion)
                 throw Fail(source, $"unsupported ArchSpec version {version}; this build reads version {ArchSpec.SchemaVersion}");
@@ -80,7 +124,8 @@ internal static class ArchSpecJson
             }
             catch (GhnQatException e) when (e.Code == GhnQatErrorCode.InvalidArchSpec)
             {
-                throw Fail(source, e.Message);
+                // The validator's exception stays inside, so --verbose shows the rule that fired.
+                throw new GhnQatException(GhnQatErrorCode.InvalidArchSpec, $"{source}: {e.Message}", e);
             }
         }
     }
@@ -92,10 +137,10 @@ internal static class ArchSpecJson
         var idElement = Required(e, "id", source, where);
         if (idElement.ValueKind != JsonValueKind.String) throw Fail(source, $"{where}: 'id' must be a string");
         string id = idElement.GetString()!;
-        where = $"node '{id}'";
+        where = $"node '{Shown(id)}'";
         var opElement = Required(e, "op", source, where);
         if (opElement.ValueKind != JsonValueKind.String || !ArchOps.TryParse(opElement.GetString()!, out var op))
-            throw Fail(source, $"{where}: unknown op {opElement.GetRawText()}; expected one of {string.Join(", ", ArchOps.Names)}");
+            throw Fail(source, $"{where}: unknown op {Shown(opElement.GetRawText())}; expected one of {string.Join(", ", ArchOps.Names)}");
         var attributes = ArchOps.Attributes(op);
         CheckKeys(e, ["id", "op", "inputs", .. attributes], source, $"{where} ({ArchOps.Name(op)})");
 
@@ -104,7 +149,7 @@ internal static class ArchSpecJson
         var inputs = new List<string>();
         foreach (var s in inputsElement.EnumerateArray())
         {
-            if (s.ValueKind != JsonValueKind.String) throw Fail(source, $"{where}: 'inputs' must hold strings, got {s.GetRawText()}");
+            if (s.ValueKind != JsonValueKind.String) throw Fail(source, $"{where}: 'inputs' must hold strings, got {Shown(s.GetRawText())}");
             inputs.Add(s.GetString()!);
         }
 
@@ -116,7 +161,7 @@ internal static class ArchSpecJson
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                _ => throw Fail(source, $"{where}: '{key}' must be true or false, got {v.GetRawText()}"),
+                _ => throw Fail(source, $"{where}: '{key}' must be true or false, got {Shown(v.GetRawText())}"),
             };
         }
         int Req(string key) => Int(Required(e, key, source, where), key, source, where);
@@ -176,8 +221,8 @@ internal static class ArchSpecJson
         foreach (var p in obj.EnumerateObject())
         {
             if (!allowed.Contains(p.Name))
-                throw Fail(source, $"{where}: unknown key '{p.Name}'; allowed: {string.Join(", ", allowed)}");
-            if (!seen.Add(p.Name)) throw Fail(source, $"{where}: key '{p.Name}' appears twice");
+                throw Fail(source, $"{where}: unknown key '{Shown(p.Name)}'; allowed: {string.Join(", ", allowed)}");
+            if (!seen.Add(p.Name)) throw Fail(source, $"{where}: key '{Shown(p.Name)}' appears twice");
         }
     }
 
@@ -187,7 +232,9 @@ internal static class ArchSpecJson
     private static int Int(JsonElement v, string key, string source, string where) =>
         v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int x)
             ? x
-            : throw Fail(source, $"{where}: '{key}' must be a 32-bit integer, got {v.GetRawText()}");
+            : throw Fail(source, $"{where}: '{key}' must be a 32-bit integer, got {Shown(v.GetRawText())}");
+
+    private static string Shown(string text, int max = 64) => ArchSpecValidator.Shown(text, max);
 
     private static GhnQatException Fail(string source, string message) =>
         new(GhnQatErrorCode.InvalidArchSpec, $"{source}: {message}");

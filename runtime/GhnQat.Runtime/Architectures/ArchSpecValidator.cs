@@ -44,7 +44,7 @@ internal static class ArchSpecValidator
                 string src = node.Inputs[j];
                 if (string.Equals(src, ArchNode.InputId, StringComparison.Ordinal)) { resolved[j] = -1; continue; }
                 if (!index.TryGetValue(src ?? "", out int k))
-                    throw Error($"node '{node.Id}': input '{src}' is not a node id or '{ArchNode.InputId}' (dangling input)");
+                    throw Error($"node '{node.Id}': input '{Shown(src ?? "")}' is not a node id or '{ArchNode.InputId}' (dangling input)");
                 if (k == i) throw Error($"node '{node.Id}': reads its own output (cycle {node.Id} -> {node.Id})");
                 resolved[j] = k;
                 outDegree[k]++;
@@ -147,6 +147,13 @@ internal static class ArchSpecValidator
             throw Error($"node '{last.Id}': the last node (the only sink) must be the linear classifier with out = {classes} " +
                 $"classes; got {ArchOps.Name(last.Op)} with output {shapes[n - 1]}");
     }
+
+    /// <summary>
+    /// Text from the input as quoted in messages: at most <paramref name="max"/> characters, then the full length,
+    /// so a megabyte string cannot turn one error line into a megabyte.
+    /// </summary>
+    internal static string Shown(string text, int max = 64) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max), $"…({text.Length} chars)");
 
     internal static GhnQatException Error(string message) => new(GhnQatErrorCode.InvalidArchSpec, message);
 

@@ -90,6 +90,11 @@ public static class Cifar10
     // Validates a batch file's size from the file system (the real length) before anything is allocated.
     private static int CountRecords(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new GhnQatException(GhnQatErrorCode.InvalidDataset,
+                $"{path}: is a directory; expected a CIFAR-10 binary batch file");
+        }
         var info = new FileInfo(path);
         if (!info.Exists)
         {

@@ -24,6 +24,16 @@ public static class IdxReader
     /// <summary>Largest image side accepted, in pixels.</summary>
     public const int MaxImageSide = 4096;
 
+    /// <summary>
+    /// Most a gzipped file may inflate (data bytes the header claims ÷ compressed file bytes) once the claim passes
+    /// <see cref="GzipClaimFloorBytes"/>. Real IDX files compress 2–5:1; DEFLATE reaches about 1000:1, so without
+    /// this a 1 MB gzip bomb could make the reader allocate the whole 1 GiB cap.
+    /// </summary>
+    public const long MaxGzipExpansion = 64;
+
+    /// <summary>Claims up to this many data bytes are read whatever the gzip ratio (small generated test files).</summary>
+    public const long GzipClaimFloorBytes = 16L << 20;
+
     private const int InitialChunk = 1 << 20;
 
     /// <summary>Reads an image file (magic 0x00000803). Errors: <see cref="GhnQatErrorCode.InvalidDataset"/>.</summary>
@@ -142,6 +152,12 @@ public static class IdxReader
     // twice the bytes really present (and never more than the cap).
     private static byte[] ReadData(Stream stream, long expected, string what, string path)
     {
+        if (stream is GZipStream { BaseStream: FileStream file } && expected > GzipClaimFloorBytes
+            && expected > MaxGzipExpansion * file.Length)
+        {
+            throw Fail(path, $"{what} need {expected} bytes, but the gzip file holds {file.Length}: it would have to " +
+                $"inflate more than {MaxGzipExpansion}:1 (real IDX files compress 2–5:1); a gzip bomb or a corrupt header");
+        }
         var buffer = new byte[Math.Min(expected, InitialChunk)];
         long filled = 0;
         while (filled < expected)

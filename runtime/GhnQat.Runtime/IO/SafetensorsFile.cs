@@ -271,11 +271,11 @@ public sealed class SafetensorsFile : IDisposable
         if (actual != expected)
         {
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
-                $"{Source}: tensor \"{info.Name}\" has {expected} {unit}; the destination holds {actual}");
+                $"{Source}: tensor \"{SafetensorsHeader.Shown(info.Name)}\" has {expected} {unit}; the destination holds {actual}");
         }
     }
 
     private GhnQatException WrongDType(SafetensorsTensorInfo info, string expected) =>
         new(GhnQatErrorCode.InvalidFile,
-            $"{Source}: tensor \"{info.Name}\" is {SafetensorsDTypes.HeaderName(info.DType)}; expected {expected}");
+            $"{Source}: tensor \"{SafetensorsHeader.Shown(info.Name)}\" is {SafetensorsDTypes.HeaderName(info.DType)}; expected {expected}");
 }

@@ -75,7 +75,7 @@ internal sealed class SafetensorsHeader
                 string key = reader.GetString()!;
                 if (!names.Add(key))
                 {
-                    throw Invalid(source, $"duplicate key \"{key}\" in the header");
+                    throw Invalid(source, $"duplicate key \"{Shown(key)}\" in the header");
                 }
                 reader.Read();
                 if (key == MetadataKey)
@@ -96,7 +96,7 @@ internal sealed class SafetensorsHeader
         catch (JsonException e)
         {
             throw new GhnQatException(GhnQatErrorCode.InvalidFile,
-                $"{source}: header is not valid JSON ({e.Message})", e);
+                $"{source}: header is not valid JSON ({Shown(e.Message, 200)})", e);
         }
         catch (InvalidOperationException e)
         {
@@ -120,18 +120,18 @@ internal sealed class SafetensorsHeader
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
             {
-                throw Invalid(source, $"\"{MetadataKey}\".\"{key}\" must be a string; found {reader.TokenType}");
+                throw Invalid(source, $"\"{MetadataKey}\".\"{Shown(key)}\" must be a string; found {reader.TokenType}");
             }
             if (!metadata.TryAdd(key, reader.GetString()!))
             {
-                throw Invalid(source, $"duplicate key \"{key}\" in \"{MetadataKey}\"");
+                throw Invalid(source, $"duplicate key \"{Shown(key)}\" in \"{MetadataKey}\"");
             }
         }
     }
 
     private static SafetensorsTensorInfo ReadTensor(ref Utf8JsonReader reader, string name, long bufferLength, string source)
     {
-        string where = $"tensor \"{name}\"";
+        string where = $"tensor \"{Shown(name)}\"";
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             throw Invalid(source, $"{where} must be an object with dtype, shape and data_offsets; found {reader.TokenType}");
@@ -165,7 +165,7 @@ internal sealed class SafetensorsHeader
                 case "dtype" or "shape" or "data_offsets":
                     throw Invalid(source, $"{where}: duplicate field \"{field}\"");
                 default:
-                    throw Invalid(source, $"{where}: unknown field \"{field}\"; expected only dtype, shape, data_offsets");
+                    throw Invalid(source, $"{where}: unknown field \"{Shown(field)}\"; expected only dtype, shape, data_offsets");
             }
         }
         if (dtypeName is null || shape is null || offsets is null)
@@ -175,7 +175,7 @@ internal sealed class SafetensorsHeader
         }
         if (!SafetensorsDTypes.TryParse(dtypeName, out var dtype))
         {
-            throw Invalid(source, $"{where}: unknown dtype \"{dtypeName}\"; expected one of F64 F32 F16 BF16 I64 I32 I16 I8 U64 U32 U16 U8 BOOL");
+            throw Invalid(source, $"{where}: unknown dtype \"{Shown(dtypeName)}\"; expected one of F64 F32 F16 BF16 I64 I32 I16 I8 U64 U32 U16 U8 BOOL");
         }
         if (offsets.Length != 2)
         {
@@ -202,11 +202,11 @@ internal sealed class SafetensorsHeader
         }
         catch (OverflowException)
         {
-            throw Invalid(source, $"{where}: shape [{string.Join(",", shape)}] × {dtypeName} overflows a 64-bit byte count");
+            throw Invalid(source, $"{where}: shape {ShownShape(shape)} × {dtypeName} overflows a 64-bit byte count");
         }
         if (bytes != end - begin)
         {
-            throw Invalid(source, $"{where}: {dtypeName}[{string.Join(",", shape)}] needs {bytes} bytes but data_offsets [{begin}, {end}] span {end - begin}");
+            throw Invalid(source, $"{where}: {dtypeName}{ShownShape(shape)} needs {bytes} bytes but data_offsets [{begin}, {end}] span {end - begin}");
         }
         return new SafetensorsTensorInfo(name, dtype, shape, count, begin, end);
     }
@@ -226,7 +226,7 @@ internal sealed class SafetensorsHeader
                 string found = reader.TokenType == JsonTokenType.Number
                     ? Encoding.UTF8.GetString(reader.ValueSpan)
                     : reader.TokenType.ToString();
-                throw Invalid(source, $"{where}: {field} entries must be non-negative integers; found {found}");
+                throw Invalid(source, $"{where}: {field} entries must be non-negative integers; found {Shown(found)}");
             }
             values.Add(v);
         }
@@ -248,11 +248,11 @@ internal sealed class SafetensorsHeader
         {
             if (t.DataBegin < expected)
             {
-                throw Invalid(source, $"tensor \"{t.Name}\" [{t.DataBegin}, {t.DataEnd}] overlaps tensor \"{previous!.Name}\" [{previous.DataBegin}, {previous.DataEnd}]");
+                throw Invalid(source, $"tensor \"{Shown(t.Name)}\" [{t.DataBegin}, {t.DataEnd}] overlaps tensor \"{Shown(previous!.Name)}\" [{previous.DataBegin}, {previous.DataEnd}]");
             }
             if (t.DataBegin > expected)
             {
-                throw Invalid(source, $"hole of {t.DataBegin - expected} bytes in the data buffer before tensor \"{t.Name}\" (expected it to begin at {expected}, found {t.DataBegin})");
+                throw Invalid(source, $"hole of {t.DataBegin - expected} bytes in the data buffer before tensor \"{Shown(t.Name)}\" (expected it to begin at {expected}, found {t.DataBegin})");
             }
             expected = t.DataEnd;
             previous = t;
@@ -262,6 +262,19 @@ internal sealed class SafetensorsHeader
             throw Invalid(source, $"{bufferLength - expected} trailing bytes after the last tensor (tensors cover {expected} of {bufferLength} data bytes)");
         }
     }
+
+    /// <summary>
+    /// A name or value from the header as quoted in messages: at most <paramref name="max"/> characters, then the
+    /// full length, so a megabyte name cannot turn one error line into a megabyte (the header may hold 100 MB).
+    /// System.Text.Json's own messages need it too: an invalid literal is quoted up to the end of the input.
+    /// </summary>
+    internal static string Shown(string text, int max = 64) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max), $"…({text.Length} chars)");
+
+    // A shape as quoted in messages: [2,3,4], or the first 8 dimensions and the count for longer ones.
+    private static string ShownShape(long[] shape) => shape.Length <= 8
+        ? $"[{string.Join(",", shape)}]"
+        : $"[{string.Join(",", shape.Take(8))},…] ({shape.Length} dims)";
 
     private static GhnQatException Invalid(string source, string problem) =>
         new(GhnQatErrorCode.InvalidFile, $"{source}: {problem}");
