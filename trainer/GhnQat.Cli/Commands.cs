@@ -1,5 +1,7 @@
 // The command tree: one AddBranch/AddCommand per noun. Each command lives in Commands/<Noun>/.
 using GhnQat.Cli.Archs;
+using GhnQat.Cli.Eval;
+using GhnQat.Cli.Train;
 using Spectre.Console.Cli;
 
 namespace GhnQat.Cli;
@@ -22,5 +24,12 @@ internal static class Commands
                 .WithDescription("Measure parameter, MAC, depth and width ranges per split (Markdown table).")
                 .WithExample("archs", "stats", "--count", "1000", "--seed", "1");
         });
+        config.AddCommand<TrainCommand>("train")
+            .WithDescription("Train a float GHN-2 on the train split (resumable checkpoints, progress, loss curve).")
+            .WithExample("train", "--preset", "small", "--threads", "2", "--out", "runs/ghn-small")
+            .WithExample("train", "--resume", "runs/ghn-small/checkpoint.safetensors");
+        config.AddCommand<EvalCommand>("eval")
+            .WithDescription("Top-1 of GHN-predicted nets per split (GHN-2 protocol) beside random-init and SGD-1-epoch baselines; writes a report.")
+            .WithExample("eval", "--ghn", "models/ghn2-small.safetensors", "--splits", "id,wide,deep,dense,bnfree", "--nets", "100");
     }
 }
