@@ -1,6 +1,8 @@
 // The command tree: one AddBranch/AddCommand per noun. Each command lives in Commands/<Noun>/.
 using GhnQat.Cli.Archs;
+using GhnQat.Cli.BenchTrain;
 using GhnQat.Cli.Eval;
+using GhnQat.Cli.Golden;
 using GhnQat.Cli.Train;
 using Spectre.Console.Cli;
 
@@ -31,5 +33,11 @@ internal static class Commands
         config.AddCommand<EvalCommand>("eval")
             .WithDescription("Top-1 of GHN-predicted nets per split (GHN-2 protocol) beside random-init and SGD-1-epoch baselines; writes a report.")
             .WithExample("eval", "--ghn", "models/ghn2-small.safetensors", "--splits", "id,wide,deep,dense,bnfree", "--nets", "100");
+        config.AddCommand<GoldenCommand>("golden")
+            .WithDescription("Write the trainer's predicted float tensors for fixed nets: the runtime's parity fixtures.")
+            .WithExample("golden", "--ghn", "models/ghn2-small.safetensors", "--out", "tests/GhnQat.Runtime.Tests/Fixtures/golden-small");
+        config.AddCommand<BenchTrainCommand>("bench-train")
+            .WithDescription("Measure ms per training meta-batch and the GHN's share of it; writes docs/benchmarks/train-step.*.")
+            .WithExample("bench-train", "--preset", "small", "--repeats", "20", "--threads", "2");
     }
 }

@@ -9,7 +9,7 @@ namespace GhnQat.Trainer.Evaluation;
 
 /// <summary>Per-split accuracies of a GHN and its baselines, with how they were produced.</summary>
 public sealed record EvalReport(string Ghn, string Command, string Commit, ulong Seed, double Seconds,
-    string GhnCommand, IReadOnlyList<EvalReport.Row> Rows)
+    string GhnCommand, int SgdImages, IReadOnlyList<EvalReport.Row> Rows)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -51,7 +51,7 @@ public sealed record EvalReport(string Ghn, string Command, string Commit, ulong
         t.Append("- Produced by `").Append(Command).Append("` at commit `").Append(Commit).Append(CultureInfo.InvariantCulture, $"` in {Seconds / 60:F1} min (2-core CPU).\n");
         t.Append(CultureInfo.InvariantCulture, $"- Nets: `ArchSpace.Sample(split, nets, seed {Seed})`; per-net numbers in `{name}.json`.\n");
         t.Append("- Random init: He-normal weights, BN γ = 1, β = 0. SGD 1 epoch: momentum 0.9, lr 0.05 cosine, wd 5e-4, batch 64, ")
-         .Append("crop ±2 + flip, one pass over the 60 000 training images, on the first nets of the split.\n");
+         .Append(CultureInfo.InvariantCulture, $"crop ±2 + flip, one pass over {SgdImages} training images, on the first nets of the split.\n");
         return t.ToString();
     }
 

@@ -45,7 +45,7 @@ public sealed record TrainConfig
     {
         Preset = "tiny",
         Ghn = new GhnConfig { Hidden = 8, MaxOut = 16, MaxIn = 16, DecoderKernel = 3, DecoderChannels = 16, DecoderHidden = 32 },
-        Steps = 30, MetaBatch = 2, BatchSize = 16, NetPool = 50, LearningRate = 3e-3, LogEvery = 10, CheckpointEvery = 10,
+        Steps = 30, MetaBatch = 2, BatchSize = 16, NetPool = 50, LearningRate = 1e-2, LogEvery = 10, CheckpointEvery = 10,
         AugmentPadding = 0, AugmentFlip = false,
     };
 

@@ -51,6 +51,10 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         [DefaultValue(0)]
         public int SgdNets { get; init; }
 
+        [CommandOption("--sgd-images <N>")]
+        [Description("Training images in the SGD baseline's epoch (default: all 60000).")]
+        public int? SgdImages { get; init; }
+
         [CommandOption("--seed <K>")]
         [Description("Seed of the sampled nets (the same seed gives the same nets).")]
         [DefaultValue(1UL)]
@@ -96,6 +100,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         model.eval();
         var test = FashionMnist.Load(DatasetSplit.Test, s.Data);
         var train = s.SgdNets > 0 ? FashionMnist.Load(DatasetSplit.Train, s.Data) : null;
+        if (train is not null && s.SgdImages is int sgdImages) train = train.Take(sgdImages);
         var rows = new List<EvalReport.Row>();
         var clock = Stopwatch.StartNew();
         foreach (var split in splits)
@@ -129,7 +134,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             rows.Add(row);
         }
         var report = new EvalReport(s.Ghn!, Provenance.Command, Provenance.Commit, s.Seed, clock.Elapsed.TotalSeconds,
-            loaded.Metadata.GetValueOrDefault("ghnqat.command") ?? "(unknown)", rows);
+            loaded.Metadata.GetValueOrDefault("ghnqat.command") ?? "(unknown)", train?.Count ?? 0, rows);
         var files = report.Write(s.Out, s.Name);
         Console.Out.WriteLine("wrote " + string.Join(", ", files));
         return CliApp.ExitOk;
