@@ -21,6 +21,7 @@ public static class CliApp
     public static int Run(string[] args)
     {
         bool verbose = args.Contains("--verbose");
+        Output.Provenance.Arguments = args.Where(a => a != "--verbose").ToArray();
         var app = new CommandApp();
         app.Configure(config =>
         {

@@ -1,5 +1,9 @@
 // The command tree: one AddBranch/AddCommand per noun. Each command lives in Commands/<Noun>/.
 using GhnQat.Cli.Archs;
+using GhnQat.Cli.BenchTrain;
+using GhnQat.Cli.Eval;
+using GhnQat.Cli.Golden;
+using GhnQat.Cli.Train;
 using Spectre.Console.Cli;
 
 namespace GhnQat.Cli;
@@ -22,5 +26,18 @@ internal static class Commands
                 .WithDescription("Measure parameter, MAC, depth and width ranges per split (Markdown table).")
                 .WithExample("archs", "stats", "--count", "1000", "--seed", "1");
         });
+        config.AddCommand<TrainCommand>("train")
+            .WithDescription("Train a float GHN-2 on the train split (resumable checkpoints, progress, loss curve).")
+            .WithExample("train", "--preset", "small", "--threads", "2", "--out", "runs/ghn-small")
+            .WithExample("train", "--resume", "runs/ghn-small/checkpoint.safetensors");
+        config.AddCommand<EvalCommand>("eval")
+            .WithDescription("Top-1 of GHN-predicted nets per split (GHN-2 protocol) beside random-init and SGD-1-epoch baselines; writes a report.")
+            .WithExample("eval", "--ghn", "models/ghn2-small.safetensors", "--splits", "id,wide,deep,dense,bnfree", "--nets", "100");
+        config.AddCommand<GoldenCommand>("golden")
+            .WithDescription("Write the trainer's predicted float tensors for fixed nets: the runtime's parity fixtures.")
+            .WithExample("golden", "--ghn", "models/ghn2-small.safetensors", "--out", "tests/GhnQat.Runtime.Tests/Fixtures/golden-small");
+        config.AddCommand<BenchTrainCommand>("bench-train")
+            .WithDescription("Measure ms per training meta-batch and the GHN's share of it; writes docs/benchmarks/train-step.*.")
+            .WithExample("bench-train", "--preset", "small", "--repeats", "20", "--threads", "2");
     }
 }

@@ -4,7 +4,7 @@ using GhnQat.Runtime.Errors;
 namespace GhnQat.Runtime.IO;
 
 /// <summary>Writes files atomically: a temp file in the target's folder, flushed to disk, then renamed over it.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>
     /// Runs <paramref name="write"/> on a temp file next to <paramref name="path"/>, flushes it to the device and

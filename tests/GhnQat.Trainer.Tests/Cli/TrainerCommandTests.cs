@@ -1,0 +1,109 @@
+// `ghnqat train|eval|golden|bench-train` in-process on the tiny preset: files written, reports complete, clear errors.
+using GhnQat.Cli;
+using GhnQat.Runtime.Data;
+using GhnQat.Runtime.Networks;
+using GhnQat.Trainer.Training;
+
+namespace GhnQat.Trainer.Tests.Cli;
+
+[NonParallelizable] // Console.Out/Error are redirected per test.
+[Category("Slow")]
+public class TrainerCommandTests
+{
+    private string _dir = "";
+
+    [OneTimeSetUp]
+    public void RequireData()
+    {
+        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
+        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
+            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
+        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+    }
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void Train_TinyPreset_WritesModelCheckpointLogAndPlot()
+    {
+        var (code, output, error) = Run("train", "--preset", "tiny", "--steps", "3", "--threads", "1", "--out", _dir);
+        Assert.That(code, Is.Zero, error);
+        foreach (string f in new[] { "ghn.safetensors", "checkpoint.safetensors", "train-log.jsonl", "loss.png" })
+            Assert.That(File.Exists(Path.Combine(_dir, f)), Is.True, f);
+        Assert.That(output, Does.Contain("step 3 | loss"));
+        var loaded = GhnCheckpoint.Load(Path.Combine(_dir, "ghn.safetensors"));
+        using var model = loaded.Model;
+        Assert.That(loaded.Step, Is.EqualTo(3));
+        Assert.That(loaded.Metadata["ghnqat.command"], Does.StartWith("ghnqat train --preset tiny"));
+        Assert.That(File.ReadAllLines(Path.Combine(_dir, "train-log.jsonl")), Has.Length.EqualTo(3));
+    }
+
+    [Test]
+    public void Train_ResumeWithMoreSteps_ContinuesFromTheCheckpoint()
+    {
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
+        var (code, output, error) = Run("train", "--resume", Path.Combine(_dir, "checkpoint.safetensors"), "--steps", "4",
+            "--threads", "1", "--out", _dir);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("from step 2"));
+        Assert.That(File.ReadAllLines(Path.Combine(_dir, "train-log.jsonl")), Has.Length.EqualTo(4));
+    }
+
+    [Test]
+    public void EvalAndGolden_TinyGhn_WriteReportAndLoadableFloatNetworks()
+    {
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
+        string ghn = Path.Combine(_dir, "ghn.safetensors");
+        var (code, output, error) = Run("eval", "--ghn", ghn, "--splits", "id,bnfree", "--nets", "2", "--images", "64",
+            "--sgd-nets", "1", "--sgd-images", "256", "--threads", "1", "--out", _dir, "--name", "tiny-eval");
+        Assert.That(code, Is.Zero, error);
+        string md = File.ReadAllText(Path.Combine(_dir, "tiny-eval.md"));
+        Assert.That(md, Does.Contain("| id | 2 | 64 |").And.Contain("| bnfree | 2 | 64 |"));
+        Assert.That(File.Exists(Path.Combine(_dir, "tiny-eval.json")) && File.Exists(Path.Combine(_dir, "tiny-eval.png")), Is.True);
+        Assert.That(output, Does.Contain("SGD 1 ep"));
+
+        string golden = Path.Combine(_dir, "golden");
+        Assert.That(Run("golden", "--ghn", ghn, "--out", golden, "--id", "2", "--wide", "1", "--bnfree", "1").Code, Is.Zero);
+        var files = Directory.GetFiles(golden, "*.safetensors");
+        Assert.That(files, Has.Length.EqualTo(4));
+        foreach (string f in files) Assert.That(FloatNetwork.Load(f).Parameters, Is.Not.Empty);
+    }
+
+    [TestCase("train", "--preset", "huge")]
+    [TestCase("eval", "--ghn", "/nonexistent/ghn.safetensors")]
+    [TestCase("train", "--resume", "/nonexistent/checkpoint.safetensors", "--preset", "tiny")]
+    public void Commands_BadInput_OneLineErrorWithoutStackTrace(params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        Assert.That(code, Is.EqualTo(CliApp.ExitBadInput).Or.EqualTo(CliApp.ExitIo));
+        Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
+        Assert.That(error, Does.StartWith("error: ").And.Not.Contain("   at "));
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var oldOut = Console.Out;
+        var oldErr = Console.Error;
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        Console.SetOut(o);
+        Console.SetError(e);
+        try
+        {
+            return (CliApp.Run(args), o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+// Progress for long commands: a bar redrawn in place in a terminal, plus plain log lines that survive redirection.
+using System.Diagnostics;
+using System.Globalization;
+
+namespace GhnQat.Cli.Output;
+
+/// <summary>
+/// Reports progress of N units of work. In a terminal a one-line bar with ETA is redrawn on stderr; every
+/// <see cref="Log"/> call prints a plain line on stdout (what CI logs and pipes keep).
+/// </summary>
+internal sealed class ConsoleProgress
+{
+    private readonly int _total;
+    private readonly string _label;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly bool _terminal = !Console.IsErrorRedirected;
+    private readonly int _startDone;
+    private bool _barShown;
+
+    public ConsoleProgress(string label, int total, int alreadyDone = 0)
+    {
+        _label = label;
+        _total = Math.Max(1, total);
+        _startDone = alreadyDone;
+    }
+
+    /// <summary>Redraws the bar (terminal only) after <paramref name="done"/> units.</summary>
+    public void Update(int done, string detail)
+    {
+        if (!_terminal) return;
+        double fraction = Math.Clamp(done / (double)_total, 0, 1);
+        int filled = (int)(fraction * 30);
+        string bar = new string('#', filled) + new string('.', 30 - filled);
+        Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+            $"\r{_label} [{bar}] {fraction * 100,5:F1}% {done}/{_total} {detail} ETA {Eta(done)}   "));
+        _barShown = true;
+    }
+
+    /// <summary>Prints one plain line (clearing the bar first in a terminal).</summary>
+    public void Log(string line)
+    {
+        ClearBar();
+        Console.Out.WriteLine(line);
+    }
+
+    /// <summary>Removes the bar so later output starts on a clean line.</summary>
+    public void ClearBar()
+    {
+        if (!_barShown) return;
+        Console.Error.Write("\r" + new string(' ', 150) + "\r");
+        _barShown = false;
+    }
+
+    /// <summary>Remaining time estimated from the units done in this process.</summary>
+    public string Eta(int done)
+    {
+        int since = done - _startDone;
+        if (since <= 0) return "?";
+        var left = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / since * (_total - done));
+        return left.TotalHours >= 1 ? left.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : left.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,163 @@
+// The training loop: sample nets and images, predict, run the target nets, backprop into the GHN, update.
+using System.Diagnostics;
+using GhnQat.Runtime.Architectures;
+using GhnQat.Runtime.Data;
+using GhnQat.Runtime.Graphs;
+using GhnQat.Trainer.Ghn;
+using GhnQat.Trainer.TargetNets;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace GhnQat.Trainer.Training;
+
+/// <summary>
+/// GHN-2 training (brief §3.1): every step draws <see cref="TrainConfig.MetaBatch"/> nets from a fixed pool of
+/// training nets and one image batch shared by all; loss = mean cross-entropy; Adam, gradient clip, step decay;
+/// a non-finite loss skips the update. Every random choice is a pure function of (seed, step), so a run resumed
+/// from a checkpoint continues exactly like an uninterrupted one.
+/// </summary>
+public sealed class GhnTrainer : IDisposable
+{
+    private readonly ImageDataset _data;
+    private readonly IReadOnlyList<ArchSpec> _pool;
+    private readonly Dictionary<int, ArchGraph> _graphs = [];
+    private readonly AdamOptimizer _adam;
+    private readonly float[] _images;
+    private readonly int[] _labels;
+    private int[]? _epochOrder;
+    private int _epoch = -1;
+
+    /// <summary>Starts a fresh run (initialization seeded by <see cref="TrainConfig.Seed"/>).</summary>
+    public GhnTrainer(TrainConfig config, ImageDataset data, Func<TrainConfig, IReadOnlyList<ArchSpec>>? pool = null)
+        : this(config, data, NewModel(config), pool)
+    {
+    }
+
+    private GhnTrainer(TrainConfig config, ImageDataset data, Ghn2 model, Func<TrainConfig, IReadOnlyList<ArchSpec>>? pool)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Config = config.Validate();
+        _data = data;
+        Model = model;
+        Model.to(TorchEnvironment.Device);
+        _pool = (pool ?? DefaultPool)(config);
+        _adam = new AdamOptimizer(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
+        _images = new float[config.BatchSize * data.ImageElements];
+        _labels = new int[config.BatchSize];
+    }
+
+    /// <summary>The configuration.</summary>
+    public TrainConfig Config { get; }
+    /// <summary>The GHN being trained.</summary>
+    public Ghn2 Model { get; }
+    /// <summary>Steps finished so far.</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Continues the run saved in <paramref name="checkpointPath"/> (its config and pool seed).</summary>
+    /// <param name="checkpointPath">A file written by <see cref="SaveCheckpoint"/>.</param>
+    /// <param name="data">The training images.</param>
+    /// <param name="steps">A new total step count (to extend a finished run); null keeps the saved one.</param>
+    /// <param name="pool">Net pool factory (tests pass tiny nets); null = the train split.</param>
+    public static GhnTrainer Resume(string checkpointPath, ImageDataset data, int? steps = null,
+        Func<TrainConfig, IReadOnlyList<ArchSpec>>? pool = null)
+    {
+        var loaded = GhnCheckpoint.Load(checkpointPath);
+        if (loaded.Config is null || loaded.AdamM is null || loaded.AdamV is null)
+            throw new Runtime.Errors.GhnQatException(Runtime.Errors.GhnQatErrorCode.InvalidFile,
+                $"{checkpointPath}: a model-only file cannot resume training; pass a checkpoint written by 'train'");
+        var config = steps is int n ? loaded.Config with { Steps = n } : loaded.Config;
+        var trainer = new GhnTrainer(config, data, loaded.Model, pool) { Step = loaded.Step };
+        using (no_grad())
+        {
+            foreach (var (name, m) in trainer._adam.M) m.copy_(tensor(loaded.AdamM[name], m.shape));
+            foreach (var (name, v) in trainer._adam.V) v.copy_(tensor(loaded.AdamV[name], v.shape));
+        }
+        trainer._adam.StepCount = loaded.AdamStep;
+        return trainer;
+    }
+
+    /// <summary>Writes a resumable checkpoint of the current state.</summary>
+    public void SaveCheckpoint(string path, IReadOnlyDictionary<string, string>? provenance = null) =>
+        GhnCheckpoint.Save(path, Model, Config, _adam, Step, provenance);
+
+    /// <summary>Runs one meta-batch step and advances <see cref="Step"/>.</summary>
+    public StepResult TrainStep()
+    {
+        var clock = Stopwatch.StartNew();
+        int step = Step;
+        double lr = Config.LearningRateAt(step);
+        var rng = new SplitMix64(SplitMix64.Mix(Config.Seed, 0x4E45_5400UL + (ulong)step));
+        var nets = new ArchSpec[Config.MetaBatch];
+        var graphs = new ArchGraph[Config.MetaBatch];
+        for (int i = 0; i < nets.Length; i++)
+        {
+            int k = rng.NextInt32(_pool.Count);
+            nets[i] = _pool[k];
+            if (!_graphs.TryGetValue(k, out var g)) _graphs[k] = g = Model.BuildGraph(nets[i]);
+            graphs[i] = g;
+        }
+        FillImages(step);
+
+        using var scope = NewDisposeScope();
+        var device = TorchEnvironment.Device;
+        var x = tensor(_images, [Config.BatchSize, _data.Channels, _data.Height, _data.Width], device: device);
+        var y = tensor(_labels.Select(l => (long)l).ToArray(), device: device);
+        var predicted = Model.Predict(new GraphBatch(graphs));
+        var losses = new List<Tensor>(nets.Length);
+        double correct = 0;
+        for (int i = 0; i < nets.Length; i++)
+        {
+            var logits = FunctionalNet.Forward(nets[i], predicted[i], x);
+            losses.Add(F.cross_entropy(logits, y));
+            correct += logits.argmax(1).eq(y).sum().item<long>();
+        }
+        var loss = stack(losses).mean();
+        double lossValue = loss.item<float>();
+        Step++;
+        if (!double.IsFinite(lossValue))
+        {
+            _adam.ZeroGrad();
+            return new StepResult(step, double.NaN, 0, lr, clock.Elapsed.TotalMilliseconds, Skipped: true);
+        }
+        _adam.ZeroGrad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(Model.parameters(), Config.GradClip);
+        _adam.Step(lr, Config.WeightDecay);
+        return new StepResult(step, lossValue, correct / (nets.Length * (double)Config.BatchSize), lr,
+            clock.Elapsed.TotalMilliseconds, Skipped: false);
+    }
+
+    /// <summary>Fills the image buffers for <paramref name="step"/>: consecutive slices of a per-epoch shuffle.</summary>
+    private void FillImages(int step)
+    {
+        int perEpoch = Math.Max(1, _data.Count / Config.BatchSize);
+        int epoch = step / perEpoch;
+        if (epoch != _epoch)
+        {
+            _epochOrder = _data.ShuffledIndices(SplitMix64.Mix(Config.Seed, 0xE90C_0000UL + (ulong)epoch));
+            _epoch = epoch;
+        }
+        var indices = new int[Config.BatchSize];
+        int start = (step % perEpoch) * Config.BatchSize;
+        for (int i = 0; i < indices.Length; i++) indices[i] = _epochOrder![(start + i) % _epochOrder.Length];
+        var aug = new ImageAugmentation(Config.AugmentPadding, Config.AugmentFlip);
+        _data.FillBatch(indices, _images, _labels, aug, SplitMix64.Mix(Config.Seed, 0xA06_0000UL + (ulong)step));
+    }
+
+    private static Ghn2 NewModel(TrainConfig config)
+    {
+        manual_seed((long)(config.Seed & 0x7FFF_FFFF));
+        return new Ghn2(config.Ghn, GraphVocabulary.CreateGhn2(config.Ghn.Classes));
+    }
+
+    private static IReadOnlyList<ArchSpec> DefaultPool(TrainConfig config) =>
+        ArchSpace.Sample(ArchSplit.Train, config.NetPool, config.Seed);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _adam.Dispose();
+        Model.Dispose();
+    }
+}
