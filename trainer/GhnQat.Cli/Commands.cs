@@ -1,8 +1,12 @@
 // The command tree: one AddBranch/AddCommand per noun. Each command lives in Commands/<Noun>/.
 using GhnQat.Cli.Archs;
+using GhnQat.Cli.BenchPredict;
 using GhnQat.Cli.BenchTrain;
 using GhnQat.Cli.Eval;
 using GhnQat.Cli.Golden;
+using GhnQat.Cli.Parity;
+using GhnQat.Cli.Predict;
+using GhnQat.Cli.Run;
 using GhnQat.Cli.Train;
 using Spectre.Console.Cli;
 
@@ -36,6 +40,18 @@ internal static class Commands
         config.AddCommand<GoldenCommand>("golden")
             .WithDescription("Write the trainer's predicted float tensors for fixed nets: the runtime's parity fixtures.")
             .WithExample("golden", "--ghn", "models/ghn2-small.safetensors", "--out", "tests/GhnQat.Runtime.Tests/Fixtures/golden-small");
+        config.AddCommand<PredictCommand>("predict")
+            .WithDescription("On-device prediction with the C# runtime: GHN → float net → calibrate → quantize → packed network file.")
+            .WithExample("predict", "--ghn", "models/ghn2-small.safetensors", "--arch", "a/id-00000.json", "--bits", "w4a4", "--out", "net.safetensors");
+        config.AddCommand<RunCommand>("run")
+            .WithDescription("Run a packed integer network on the Fashion-MNIST test set; --check-ort compares every layer with ONNX Runtime.")
+            .WithExample("run", "--net", "net.safetensors", "--backend", "cpu", "--data", "fmnist", "--check-ort");
+        config.AddCommand<ParityCommand>("parity")
+            .WithDescription("Nets × schemes through the on-device chain; CPU reference vs ONNX Runtime at every layer; writes docs/results/runtime-parity-<split>.*.")
+            .WithExample("parity", "--ghn", "models/ghn2-small.safetensors", "--nets", "20", "--images", "256");
+        config.AddCommand<BenchPredictCommand>("bench-predict")
+            .WithDescription("Time on-device prediction per net (GHN, calibrate, quantize, pack) vs the TorchSharp trainer; writes docs/benchmarks/predict.*.")
+            .WithExample("bench-predict", "--ghn", "models/ghn2-small.safetensors", "--nets", "50");
         config.AddCommand<BenchTrainCommand>("bench-train")
             .WithDescription("Measure ms per training meta-batch and the GHN's share of it; writes docs/benchmarks/train-step.*.")
             .WithExample("bench-train", "--preset", "small", "--repeats", "20", "--threads", "2");

@@ -77,9 +77,30 @@ public class TrainerCommandTests
         foreach (string f in files) Assert.That(FloatNetwork.Load(f).Parameters, Is.Not.Empty);
     }
 
+    [Test]
+    public void PredictThenRun_TinyGhnW4A4_MatchesOrtAtEveryLayer()
+    {
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
+        Assert.That(Run("archs", "sample", "--split", "id", "--count", "1", "--out", _dir).Code, Is.Zero);
+        string net = Path.Combine(_dir, "net.safetensors");
+        var (code, output, error) = Run("predict", "--ghn", Path.Combine(_dir, "ghn.safetensors"), "--arch",
+            Path.Combine(_dir, "id-00000.json"), "--bits", "w4a4", "--calib", "64", "--out", net);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("quantized w4a4").And.Contain("time: GHN"));
+        (code, output, error) = Run("run", "--net", net, "--images", "64", "--check-ort", "--ort-images", "16", "--json");
+        Assert.That(code, Is.Zero, error);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var ort = json.RootElement.GetProperty("ort");
+        Assert.That(ort.GetProperty("mismatches").GetInt64(), Is.Zero);
+        Assert.That(ort.GetProperty("elements").GetInt64(), Is.GreaterThan(1000));
+        Assert.That(json.RootElement.GetProperty("accuracy").GetDouble(), Is.InRange(0.0, 1.0));
+    }
+
     [TestCase("train", "--preset", "huge")]
     [TestCase("eval", "--ghn", "/nonexistent/ghn.safetensors")]
     [TestCase("train", "--resume", "/nonexistent/checkpoint.safetensors", "--preset", "tiny")]
+    [TestCase("predict", "--ghn", "/nonexistent/ghn.safetensors", "--arch", "/nonexistent/a.json", "--out", "/tmp/x.safetensors")]
+    [TestCase("run", "--net", "/nonexistent/net.safetensors")]
     public void Commands_BadInput_OneLineErrorWithoutStackTrace(params string[] args)
     {
         var (code, _, error) = Run(args);
