@@ -14,7 +14,12 @@ public sealed record EvalReport(string Ghn, string Command, string Commit, ulong
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>One split: per-net accuracies (fractions) of the GHN's prediction and of the baselines.</summary>
-    public sealed record Row(string Split, int Images, List<string> Names, List<double> Ghn, List<double> Random, List<double> Sgd);
+    public sealed record Row(string Split, int Images, int BaselineImages, List<string> Names, List<double> Ghn, List<double> Random, List<double> Sgd);
+
+    /// <summary>Reads a report's JSON (for merging runs made in parallel).</summary>
+    public static EvalReport Read(string path) =>
+        JsonSerializer.Deserialize<EvalReport>(File.ReadAllText(path))
+            ?? throw new GhnQat.Runtime.Errors.GhnQatException(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidFile, $"{path}: not an eval report");
 
     /// <summary>Writes OUT/NAME.md, .json and .png; returns the paths.</summary>
     public IReadOnlyList<string> Write(string folder, string name)
@@ -38,13 +43,14 @@ public sealed record EvalReport(string Ghn, string Command, string Commit, ulong
         var t = new StringBuilder();
         t.Append(CultureInfo.InvariantCulture, $"# {name}: float GHN-2 on unseen nets (Fashion-MNIST)\n\n");
         t.Append("Top-1 % on the Fashion-MNIST test set, mean ± standard error over nets, GHN-2 protocol (test images in order, ")
-         .Append("batches of 64, BN with each batch's statistics). Same nets in every column of a row.\n\n");
-        t.Append("| split | nets | test images | GHN-2 predicted | random init (He) | SGD 1 epoch (nets) |\n|---|---|---|---|---|---|\n");
+         .Append("batches of 64, BN with each batch's statistics). Same nets in every column of a row; the baselines are scored ")
+         .Append("on the first *baseline images* test images (random init is ~10 % on any subset).\n\n");
+        t.Append("| split | nets | test images | GHN-2 predicted | random init (He) | SGD 1 epoch (nets) | baseline images |\n|---|---|---|---|---|---|---|\n");
         foreach (var r in Rows)
         {
             var sgd = SplitStats.Of(r.Sgd);
             t.Append(CultureInfo.InvariantCulture,
-                $"| {r.Split} | {r.Ghn.Count} | {r.Images} | **{SplitStats.Of(r.Ghn)}** | {SplitStats.Of(r.Random)} | {(sgd.Count == 0 ? "—" : $"{sgd} ({sgd.Count})")} |\n");
+                $"| {r.Split} | {r.Ghn.Count} | {r.Images} | **{SplitStats.Of(r.Ghn)}** | {SplitStats.Of(r.Random)} | {(sgd.Count == 0 ? "—" : $"{sgd} ({sgd.Count})")} | {r.BaselineImages} |\n");
         }
         t.Append(CultureInfo.InvariantCulture, $"\n![bar chart]({name}.png)\n\n");
         t.Append("- GHN: `").Append(Ghn).Append("`, trained by `").Append(GhnCommand).Append("`\n");

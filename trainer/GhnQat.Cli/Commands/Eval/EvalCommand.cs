@@ -46,6 +46,14 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         [Description("Test images for the wide split; default = --images.")]
         public int? ImagesWide { get; init; }
 
+        [CommandOption("--baseline-images <N>")]
+        [Description("Test images for the random-init and SGD baselines (the first N); default = the split's images.")]
+        public int? BaselineImages { get; init; }
+
+        [CommandOption("--merge <JSON,...>")]
+        [Description("Instead of evaluating, merge reports (JSON files written by eval) into one report.")]
+        public string? Merge { get; init; }
+
         [CommandOption("--sgd-nets <N>")]
         [Description("Nets per split that also get the SGD-1-epoch baseline (each costs one epoch of training).")]
         [DefaultValue(0)]
@@ -82,7 +90,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
 
         public override Spectre.Console.ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Ghn)) return Spectre.Console.ValidationResult.Error("--ghn FILE is required");
+            if (string.IsNullOrWhiteSpace(Ghn) && Merge is null) return Spectre.Console.ValidationResult.Error("--ghn FILE is required");
             if (Nets is < 1 or > 100_000) return Spectre.Console.ValidationResult.Error("--nets must be 1..100000");
             if (Images < 1) return Spectre.Console.ValidationResult.Error("--images must be ≥ 1");
             if (SgdNets < 0) return Spectre.Console.ValidationResult.Error("--sgd-nets must be ≥ 0");
@@ -92,6 +100,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        if (s.Merge is not null) return MergeReports(s);
         TorchEnvironment.Initialize(s.Threads);
         var splits = s.Splits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(ArchSpace.ParseSplit).ToArray();
@@ -110,8 +119,9 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             int images = wide ? s.ImagesWide ?? s.Images : s.Images;
             var specs = ArchSpace.Sample(split, nets, s.Seed);
             using var evaluator = new NetEvaluator(test, images);
+            using var baseline = new NetEvaluator(test, Math.Min(images, s.BaselineImages ?? images));
             var progress = new ConsoleProgress("eval " + ArchSpace.SplitName(split), specs.Count);
-            var row = new EvalReport.Row(ArchSpace.SplitName(split), evaluator.Count, [], [], [], []);
+            var row = new EvalReport.Row(ArchSpace.SplitName(split), evaluator.Count, baseline.Count, [], [], [], []);
             for (int i = 0; i < specs.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -119,12 +129,12 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
                 var spec = specs[i];
                 row.Names.Add(spec.Name);
                 row.Ghn.Add(evaluator.Accuracy(spec, NetEvaluator.Predict(model, spec)));
-                row.Random.Add(evaluator.Accuracy(spec, NetEvaluator.KaimingInit(spec, (long)s.Seed + i)));
+                row.Random.Add(baseline.Accuracy(spec, NetEvaluator.KaimingInit(spec, (long)s.Seed + i)));
                 if (i < s.SgdNets)
                 {
                     var p = NetEvaluator.KaimingInit(spec, (long)s.Seed + i);
                     NetEvaluator.SgdOneEpoch(spec, p, train!, s.Seed + (ulong)i);
-                    row.Sgd.Add(evaluator.Accuracy(spec, p));
+                    row.Sgd.Add(baseline.Accuracy(spec, p));
                 }
                 progress.Update(i + 1, string.Create(CultureInfo.InvariantCulture, $"GHN mean {row.Ghn.Average() * 100:F1} %"));
             }
@@ -136,6 +146,22 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         var report = new EvalReport(s.Ghn!, Provenance.Command, Provenance.Commit, s.Seed, clock.Elapsed.TotalSeconds,
             loaded.Metadata.GetValueOrDefault("ghnqat.command") ?? "(unknown)", train?.Count ?? 0, rows);
         var files = report.Write(s.Out, s.Name);
+        Console.Out.WriteLine("wrote " + string.Join(", ", files));
+        return CliApp.ExitOk;
+    }
+
+    private static int MergeReports(Settings s)
+    {
+        var parts = s.Merge!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(EvalReport.Read).ToArray();
+        var first = parts[0];
+        var merged = first with
+        {
+            Command = string.Join(" ; ", parts.Select(p => p.Command).Distinct()),
+            Seconds = parts.Sum(p => p.Seconds),
+            Rows = parts.SelectMany(p => p.Rows).ToArray(),
+        };
+        var files = merged.Write(s.Out, s.Name);
         Console.Out.WriteLine("wrote " + string.Join(", ", files));
         return CliApp.ExitOk;
     }
