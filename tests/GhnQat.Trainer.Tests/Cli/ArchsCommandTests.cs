@@ -1,5 +1,6 @@
 // `ghnqat archs sample|show|stats` run in-process: byte-identical output, summaries, one-line errors.
 using GhnQat.Cli;
+using static GhnQat.Trainer.Tests.Cli.CliRunner;
 
 namespace GhnQat.Trainer.Tests.Cli;
 
@@ -17,26 +18,6 @@ public class ArchsCommandTests
 
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var oldOut = Console.Out;
-        var oldErr = Console.Error;
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            int code = CliApp.Run(args);
-            return (code, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
 
     [Test]
     public void Sample_TwoRunsSameSeed_ByteIdenticalFiles()

@@ -1,6 +1,7 @@
 // Hostile command lines: unknown commands and options, missing or wrong-kind files, out-of-range numbers. Each must
 // end with exit code 2 (bad input) or 74 (I/O) and exactly one "error: …" line on stderr, never a stack trace.
 using GhnQat.Cli;
+using static GhnQat.Trainer.Tests.Cli.CliRunner;
 
 namespace GhnQat.Trainer.Tests.Cli;
 
@@ -72,24 +73,5 @@ public sealed class CliHostileArgumentsTests
             Assert.That(err, Does.StartWith("error: ").And.Contain(fragment));
             Assert.That(err, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace or exception type");
         });
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var oldOut = Console.Out;
-        var oldErr = Console.Error;
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            return (CliApp.Run(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
     }
 }

@@ -82,14 +82,14 @@ internal sealed class BenchPredictCommand : Command<BenchPredictCommand.Settings
             DisposeAll(p);
         }
 
-        double ghn = Median(runs.Select(r => r.GhnMs)), cal = Median(runs.Select(r => r.CalibrateMs)),
-            quant = Median(runs.Select(r => r.QuantizeMs)), pack = Median(runs.Select(r => r.PackMs)),
-            total = Median(runs.Select(r => r.TotalMs)), predictPart = Median(runs.Select(r => r.GhnMs + r.QuantizeMs + r.PackMs)),
-            torch = Median(torchMs);
-        string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        double ghn = Measure.Median(runs.Select(r => r.GhnMs)), cal = Measure.Median(runs.Select(r => r.CalibrateMs)),
+            quant = Measure.Median(runs.Select(r => r.QuantizeMs)), pack = Measure.Median(runs.Select(r => r.PackMs)),
+            total = Measure.Median(runs.Select(r => r.TotalMs)), predictPart = Measure.Median(runs.Select(r => r.GhnMs + r.QuantizeMs + r.PackMs)),
+            torch = Measure.Median(torchMs);
+        string cpu = Measure.CpuName();
         var md = new StringBuilder();
         md.Append("# On-device prediction time (C# runtime, no torch)\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Device: CPU `{cpu}`, {Environment.ProcessorCount} cores. {specs.Count} `id` nets (`ArchSpace.Sample(id, {specs.Count}, 1)`, median {Median(specs.Select(x => (double)x.ParameterCount)):F0} parameters), scheme {scheme.Name}, 512 calibration images; medians after one warm-up pass. GHN `{s.Ghn}`.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Device: CPU `{cpu}`, {Environment.ProcessorCount} cores. {specs.Count} `id` nets (`ArchSpace.Sample(id, {specs.Count}, 1)`, median {Measure.Median(specs.Select(x => (double)x.ParameterCount)):F0} parameters), scheme {scheme.Name}, 512 calibration images; medians after one warm-up pass. GHN `{s.Ghn}`.\n\n");
         md.Append("| stage | median ms per net |\n|---|---|\n");
         md.Append(CultureInfo.InvariantCulture, $"| graph + GHN forward + decode/tile/normalize | {ghn:F2} |\n| calibrate (512 images: BN statistics + activation ranges, float forward ×2) | {cal:F1} |\n");
         md.Append(CultureInfo.InvariantCulture, $"| quantize (fold, scales, codes, multipliers, int32 biases) | {quant:F2} |\n| pack (4-bit lanes / 2-bit planes, file bytes) | {pack:F2} |\n");
@@ -115,11 +115,5 @@ internal sealed class BenchPredictCommand : Command<BenchPredictCommand.Settings
     private static void DisposeAll(Dictionary<string, Tensor> tensors)
     {
         foreach (var t in tensors.Values) t.Dispose();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
     }
 }

@@ -67,7 +67,7 @@ internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         var r = StepBenchmark.Run(model, pool, data, config.MetaBatch, config.BatchSize, s.Repeats, seed: 42);
         Directory.CreateDirectory(s.Out);
         string stem = Path.Combine(s.Out, "train-step");
-        string cpu = CpuName();
+        string cpu = Measure.CpuName();
         var md = new StringBuilder();
         md.Append("# Training step cost (float GHN-2)\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Device: CPU `{cpu}`, {Environment.ProcessorCount} cores, torch threads {s.Threads}; TorchSharp-cpu 0.107.0.\n");
@@ -84,17 +84,5 @@ internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
             [("median", [r.FullMs, r.GhnForwardMs, r.TargetsMs], [0, 0, 0])]);
         Console.Out.WriteLine(md.ToString());
         return CliApp.ExitOk;
-    }
-
-    private static string CpuName()
-    {
-        try
-        {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 }
