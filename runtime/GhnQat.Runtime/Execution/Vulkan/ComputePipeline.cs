@@ -32,6 +32,18 @@ public sealed unsafe class ComputePipeline : IDisposable
         int storageBufferCount,
         uint pushConstantSizeBytes = 0,
         ReadOnlySpan<SpecializationConstant> specialization = default)
+        : this(device, shaderVariant, storageBufferCount, pushConstantSizeBytes, specialization, null)
+    {
+    }
+
+    /// <summary>As the public constructor, creating the pipeline through <paramref name="cache"/> when given.</summary>
+    internal ComputePipeline(
+        VulkanDevice device,
+        string shaderVariant,
+        int storageBufferCount,
+        uint pushConstantSizeBytes,
+        ReadOnlySpan<SpecializationConstant> specialization,
+        VulkanPipelineCache? cache)
     {
         ArgumentNullException.ThrowIfNull(device);
         Validate(device, storageBufferCount, pushConstantSizeBytes);
@@ -48,7 +60,7 @@ public sealed unsafe class ComputePipeline : IDisposable
             module = CreateModule(vk, d, code);
             _setLayout = CreateSetLayout(vk, d, storageBufferCount);
             _layout = CreateLayout(vk, d, _setLayout, pushConstantSizeBytes);
-            _pipeline = CreatePipeline(vk, d, module, _layout, specialization);
+            _pipeline = CreatePipeline(vk, d, module, _layout, specialization, cache?.Handle ?? default);
             (_pool, _set) = CreateSet(vk, d, _setLayout, storageBufferCount);
         }
         catch
@@ -232,7 +244,7 @@ public sealed unsafe class ComputePipeline : IDisposable
     }
 
     private static Pipeline CreatePipeline(
-        Vk vk, Device device, ShaderModule module, PipelineLayout layout, ReadOnlySpan<SpecializationConstant> constants)
+        Vk vk, Device device, ShaderModule module, PipelineLayout layout, ReadOnlySpan<SpecializationConstant> constants, PipelineCache cache)
     {
         // Every constant is 4 bytes: entry i reads data[i].
         var entries = stackalloc SpecializationMapEntry[Math.Max(1, constants.Length)];
@@ -265,7 +277,7 @@ public sealed unsafe class ComputePipeline : IDisposable
             Layout = layout,
         };
         Pipeline pipeline;
-        VulkanCheck.Success(vk.CreateComputePipelines(device, default, 1, &info, null, &pipeline), "vkCreateComputePipelines");
+        VulkanCheck.Success(vk.CreateComputePipelines(device, cache, 1, &info, null, &pipeline), "vkCreateComputePipelines");
         return pipeline;
     }
 

@@ -8,8 +8,8 @@ using VkBuffer = Silk.NET.Vulkan.Buffer;
 namespace GhnQat.Runtime.Execution.Vulkan;
 
 /// <summary>
-/// A storage or staging buffer of <see cref="SizeBytes"/> bytes. One allocation per buffer (fine for the bring-up;
-/// pooled sub-allocation comes with the worker). Dispose before its <see cref="VulkanDevice"/>.
+/// A storage or staging buffer of <see cref="SizeBytes"/> bytes with its own allocation (the worker makes three and
+/// sub-allocates every tensor and layer inside them). Dispose before its <see cref="VulkanDevice"/>.
 /// </summary>
 public sealed unsafe class VulkanBuffer : IDisposable
 {
@@ -91,6 +91,21 @@ public sealed unsafe class VulkanBuffer : IDisposable
 
     /// <summary>Native buffer handle; valid until <see cref="Dispose"/>.</summary>
     public VkBuffer Handle { get; }
+
+    /// <summary>
+    /// The mapped memory as <paramref name="count"/> elements at <paramref name="offsetBytes"/>, for allocation-free
+    /// host access by the worker. Valid until <see cref="Dispose"/>; the caller must not touch it while a dispatch that
+    /// uses the range is in flight.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The buffer is not host-visible.</exception>
+    internal Span<T> MappedSpan<T>(ulong offsetBytes, int count)
+        where T : unmanaged
+    {
+        CheckRange(offsetBytes, (ulong)count * (ulong)sizeof(T));
+        return _mapped is null
+            ? throw new InvalidOperationException("the buffer is not host-visible")
+            : new Span<T>((byte*)_mapped + offsetBytes, count);
+    }
 
     /// <summary>
     /// Copies <paramref name="source"/> into the buffer at <paramref name="offsetBytes"/>. Synchronous: when it returns
