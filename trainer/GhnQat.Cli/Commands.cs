@@ -1,8 +1,11 @@
 // The command tree: one AddBranch/AddCommand per noun. Each command lives in Commands/<Noun>/.
 using GhnQat.Cli.Archs;
+using GhnQat.Cli.Bench;
 using GhnQat.Cli.BenchPredict;
 using GhnQat.Cli.BenchTrain;
 using GhnQat.Cli.Eval;
+using GhnQat.Cli.EvalQat;
+using GhnQat.Cli.Finetune;
 using GhnQat.Cli.Golden;
 using GhnQat.Cli.Parity;
 using GhnQat.Cli.Predict;
@@ -37,6 +40,12 @@ internal static class Commands
         config.AddCommand<EvalCommand>("eval")
             .WithDescription("Top-1 of GHN-predicted nets per split (GHN-2 protocol) beside random-init and SGD-1-epoch baselines; writes a report.")
             .WithExample("eval", "--ghn", "models/ghn2-small.safetensors", "--splits", "id,wide,deep,dense,bnfree", "--nets", "100");
+        config.AddCommand<FinetuneCommand>("finetune")
+            .WithDescription("GHN-QAT: finetune a float GHN with SimQuant or NoiseQuant in the loop (same loop, checkpoints and plots as train).")
+            .WithExample("finetune", "--from", "models/ghn2-small.safetensors", "--bits", "w4a4", "--quant", "sim", "--threads", "2", "--out", "runs/qat-w4a4-sim");
+        config.AddCommand<EvalQatCommand>("eval-qat")
+            .WithDescription("GHN-Q vs GHN-QAT per split × bits, GHN-2 protocol and deploy protocol (the runtime, bit-exact); writes docs/results/qat.*.")
+            .WithExample("eval-qat", "--ghn", "models/ghn2-small.safetensors,runs/qat-w4a4-sim/ghn.safetensors", "--nets", "100", "--images", "2000");
         config.AddCommand<GoldenCommand>("golden")
             .WithDescription("Write the trainer's predicted float tensors for fixed nets: the runtime's parity fixtures.")
             .WithExample("golden", "--ghn", "models/ghn2-small.safetensors", "--out", "tests/GhnQat.Runtime.Tests/Fixtures/golden-small");
@@ -55,5 +64,8 @@ internal static class Commands
         config.AddCommand<BenchTrainCommand>("bench-train")
             .WithDescription("Measure ms per training meta-batch and the GHN's share of it; writes docs/benchmarks/train-step.*.")
             .WithExample("bench-train", "--preset", "small", "--repeats", "20", "--threads", "2");
+        config.AddCommand<BenchCommand>("bench")
+            .WithDescription("Vulkan vs ONNX Runtime fp32 and int8 and the CPU reference on the same ID nets, whole net and per layer, W8A8/W4A8/W4A4/W2A2; writes docs/benchmarks/vulkan.*.")
+            .WithExample("bench", "--nets", "3", "--batch", "64");
     }
 }

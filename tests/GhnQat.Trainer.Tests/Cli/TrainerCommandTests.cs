@@ -79,7 +79,7 @@ public class TrainerCommandTests
     }
 
     [Test]
-    public void PredictThenRun_TinyGhnW4A4_MatchesOrtAtEveryLayer()
+    public void PredictThenRun_TinyGhnW4A4_MatchesOrtAndVulkanAtEveryLayer()
     {
         Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
         Assert.That(Run("archs", "sample", "--split", "id", "--count", "1", "--out", _dir).Code, Is.Zero);
@@ -95,6 +95,14 @@ public class TrainerCommandTests
         Assert.That(ort.GetProperty("mismatches").GetInt64(), Is.Zero);
         Assert.That(ort.GetProperty("elements").GetInt64(), Is.GreaterThan(1000));
         Assert.That(json.RootElement.GetProperty("accuracy").GetDouble(), Is.InRange(0.0, 1.0));
+
+        (code, output, error) = Run("run", "--net", net, "--backend", "vulkan", "--images", "32", "--json");
+        Assert.That(code, Is.Zero, error);
+        using var vulkan = System.Text.Json.JsonDocument.Parse(output);
+        Assert.That(vulkan.RootElement.GetProperty("backend").GetString(), Is.EqualTo("vulkan"));
+        var vsCpu = vulkan.RootElement.GetProperty("cpu_reference");
+        Assert.That(vsCpu.GetProperty("mismatches").GetInt64(), Is.Zero);
+        Assert.That(vsCpu.GetProperty("elements").GetInt64(), Is.GreaterThan(1000));
     }
 
     [TestCase("train", "--preset", "huge")]

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Graphs;
+using GhnQat.Runtime.Quantization;
 using GhnQat.Trainer.Ghn;
+using GhnQat.Trainer.Quantization;
 using GhnQat.Trainer.TargetNets;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,6 +24,7 @@ public sealed class GhnTrainer : IDisposable
     private readonly ImageDataset _data;
     private readonly IReadOnlyList<ArchSpec> _pool;
     private readonly Dictionary<int, ArchGraph> _graphs = [];
+    private readonly Dictionary<int, QuantPlan> _plans = [];
     private readonly AdamOptimizer _adam;
     private readonly float[] _images;
     private readonly int[] _labels;
@@ -45,6 +48,20 @@ public sealed class GhnTrainer : IDisposable
         _adam = new AdamOptimizer(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
         _images = new float[config.BatchSize * data.ImageElements];
         _labels = new int[config.BatchSize];
+    }
+
+    /// <summary>
+    /// Starts a run from an existing GHN (QAT finetuning from a float GHN, docs/qat.md): fresh optimizer, step 0.
+    /// <paramref name="config"/>.Ghn must equal the model's config; the trainer owns and disposes the model.
+    /// </summary>
+    public static GhnTrainer FromModel(TrainConfig config, ImageDataset data, Ghn2 model,
+        Func<TrainConfig, IReadOnlyList<ArchSpec>>? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(model);
+        if (config.Ghn != model.Config)
+            throw new ArgumentException("the train config's GHN config differs from the model's", nameof(config));
+        return new GhnTrainer(config, data, model, pool);
     }
 
     /// <summary>The configuration.</summary>
@@ -90,9 +107,10 @@ public sealed class GhnTrainer : IDisposable
         var rng = new SplitMix64(SplitMix64.Mix(Config.Seed, 0x4E45_5400UL + (ulong)step));
         var nets = new ArchSpec[Config.MetaBatch];
         var graphs = new ArchGraph[Config.MetaBatch];
+        var picks = new int[Config.MetaBatch];
         for (int i = 0; i < nets.Length; i++)
         {
-            int k = rng.NextInt32(_pool.Count);
+            int k = picks[i] = rng.NextInt32(_pool.Count);
             nets[i] = _pool[k];
             if (!_graphs.TryGetValue(k, out var g)) _graphs[k] = g = Model.BuildGraph(nets[i]);
             graphs[i] = g;
@@ -100,6 +118,10 @@ public sealed class GhnTrainer : IDisposable
         FillImages(step);
 
         using var scope = NewDisposeScope();
+        // QAT (docs/qat.md): NoiseQuant's noise is a pure function of (seed, step), so resuming stays exact.
+        var quant = Config.ParseQuantMode();
+        var scheme = Config.ParseScheme();
+        using var noise = quant == QuantMode.Noise ? new Generator(SplitMix64.Mix(Config.Seed, 0x9015_E000UL + (ulong)step)) : null;
         var device = TorchEnvironment.Device;
         var x = tensor(_images, [Config.BatchSize, _data.Channels, _data.Height, _data.Width], device: device);
         var y = tensor(_labels.Select(l => (long)l).ToArray(), device: device);
@@ -108,7 +130,8 @@ public sealed class GhnTrainer : IDisposable
         double correct = 0;
         for (int i = 0; i < nets.Length; i++)
         {
-            var logits = FunctionalNet.Forward(nets[i], predicted[i], x);
+            var options = scheme is null ? null : QuantHooks.Create(Plan(picks[i], scheme), quant, training: true, noise);
+            var logits = FunctionalNet.Forward(nets[i], predicted[i], x, options);
             losses.Add(F.cross_entropy(logits, y));
             correct += logits.argmax(1).eq(y).sum().item<long>();
         }
@@ -126,6 +149,12 @@ public sealed class GhnTrainer : IDisposable
         _adam.Step(lr, Config.WeightDecay);
         return new StepResult(step, lossValue, correct / (nets.Length * (double)Config.BatchSize), lr,
             clock.Elapsed.TotalMilliseconds, Skipped: false);
+    }
+
+    private QuantPlan Plan(int poolIndex, QuantScheme scheme)
+    {
+        if (!_plans.TryGetValue(poolIndex, out var plan)) _plans[poolIndex] = plan = QuantPlan.Build(_pool[poolIndex], scheme);
+        return plan;
     }
 
     /// <summary>Fills the image buffers for <paramref name="step"/>: consecutive slices of a per-epoch shuffle.</summary>

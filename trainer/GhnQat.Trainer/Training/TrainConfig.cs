@@ -2,7 +2,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GhnQat.Runtime.Errors;
+using GhnQat.Runtime.Quantization;
 using GhnQat.Trainer.Ghn;
+using GhnQat.Trainer.Quantization;
 
 namespace GhnQat.Trainer.Training;
 
@@ -39,6 +41,10 @@ public sealed record TrainConfig
     public int LogEvery { get; init; } = 25;
     /// <summary>Write a resumable checkpoint every this many steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 250;
+    /// <summary>Quantization in the forward pass: "none" (float GHN-2), "sim" (SimQuant) or "noise" (NoiseQuant); docs/qat.md.</summary>
+    public string Quant { get; init; } = "none";
+    /// <summary>Scheme the QAT forward pass quantizes to (e.g. "w4a4"); null for float training.</summary>
+    public string? Scheme { get; init; }
 
     /// <summary>Seconds-long config for tests: a small GHN, 2 nets of 16 images per step.</summary>
     public static TrainConfig Tiny { get; } = new()
@@ -64,6 +70,14 @@ public sealed record TrainConfig
     public double LearningRateAt(int step) =>
         LearningRate * Math.Pow(0.1, DecayAt.Count(f => step >= (int)(f * Steps)));
 
+    /// <summary>The parsed <see cref="Quant"/>.</summary>
+    public QuantMode ParseQuantMode() => QuantModes.Parse(Quant);
+
+    /// <summary>The parsed <see cref="Scheme"/>; null for float training.</summary>
+    public QuantScheme? ParseScheme() => ParseQuantMode() == QuantMode.None ? null
+        : QuantScheme.Parse(Scheme ?? throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
+            $"train config: quant '{Quant}' needs a scheme (e.g. w4a4)"));
+
     /// <summary>Throws naming the first out-of-range field.</summary>
     public TrainConfig Validate()
     {
@@ -75,6 +89,7 @@ public sealed record TrainConfig
         Check(AugmentPadding is >= 0 and <= 8, "augment_padding", AugmentPadding);
         Check(LogEvery >= 1, "log_every", LogEvery);
         Check(CheckpointEvery >= 1, "checkpoint_every", CheckpointEvery);
+        _ = ParseScheme();
         if (!(LearningRate > 0) || !(GradClip > 0) || WeightDecay < 0)
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument, "learning_rate and grad_clip must be > 0 and weight_decay ≥ 0");
         return this;

@@ -1,0 +1,142 @@
+// QAT finetuning through the training loop and the CLI: exact resume with NoiseQuant, files and labels written.
+using GhnQat.Cli;
+using GhnQat.Runtime.Architectures;
+using GhnQat.Runtime.Data;
+using GhnQat.Trainer.Quantization;
+using GhnQat.Trainer.Tests.Training;
+using GhnQat.Trainer.Training;
+
+namespace GhnQat.Trainer.Tests.Quantization;
+
+[NonParallelizable] // Console.Out/Error are redirected by the CLI tests.
+[Category("Slow")]
+public class QatFinetuneTests
+{
+    private string _dir = "";
+
+    private static ArchSpec[] TinyPool(TrainConfig c) => ArchSpace.Sample(ArchSplit.Train, c.NetPool, c.Seed)
+        .OrderBy(s => s.Macs).Take(12).ToArray();
+
+    [OneTimeSetUp]
+    public void InitTorch() => TorchEnvironment.Initialize(threads: 1);
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-qat-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void Resume_NoiseQuantFinetuneFromMidRunCheckpoint_ContinuesWithTheSameLossSequence()
+    {
+        var data = SyntheticImages.Create(256, seed: 5);
+        var config = TrainConfig.Tiny with { Steps = 6, Quant = "noise", Scheme = "w2a2" };
+        double[] straight;
+        using (var trainer = new GhnTrainer(config, data, TinyPool))
+            straight = Enumerable.Range(0, 6).Select(_ => trainer.TrainStep().Loss).ToArray();
+        string checkpoint = Path.Combine(_dir, "checkpoint.safetensors");
+        using (var first = new GhnTrainer(config, data, TinyPool))
+        {
+            for (int i = 0; i < 3; i++) first.TrainStep();
+            first.SaveCheckpoint(checkpoint);
+        }
+        using var resumed = GhnTrainer.Resume(checkpoint, data, pool: TinyPool);
+        Assert.That(resumed.Config.ParseQuantMode(), Is.EqualTo(QuantMode.Noise));
+        Assert.That(Enumerable.Range(0, 3).Select(_ => resumed.TrainStep().Loss).ToArray(), Is.EqualTo(straight[3..]));
+    }
+
+    [Test]
+    public void TrainStep_SimQuantW4A4_DiffersFromTheFloatStepOnTheSameGhn()
+    {
+        var data = SyntheticImages.Create(64, seed: 2);
+        using var plain = new GhnTrainer(TrainConfig.Tiny, data, TinyPool);
+        using var qat = new GhnTrainer(TrainConfig.Tiny with { Quant = "sim", Scheme = "w4a4" }, data, TinyPool);
+        double a = plain.TrainStep().Loss, b = qat.TrainStep().Loss;
+        Assert.That(double.IsFinite(b), Is.True);
+        Assert.That(b, Is.Not.EqualTo(a), "same init, nets and images: only the quantizers differ");
+    }
+
+    [Test]
+    public void FinetuneThenEvalQat_TinyPreset_WriteCheckpointsAndAReportWithBothProtocols()
+    {
+        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
+        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
+            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
+        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+        string fp = Path.Combine(_dir, "fp"), qat = Path.Combine(_dir, "qat");
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", fp).Code, Is.Zero);
+        var (code, output, error) = Run("finetune", "--from", Path.Combine(fp, "ghn.safetensors"), "--bits", "w4a4", "--quant", "sim",
+            "--preset", "tiny", "--steps", "5", "--threads", "1", "--out", qat);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("step 5 | loss"));
+        foreach (string f in new[] { "ghn.safetensors", "checkpoint.safetensors", "train-log.jsonl", "loss.png" })
+            Assert.That(File.Exists(Path.Combine(qat, f)), Is.True, f);
+        var loaded = GhnCheckpoint.Load(Path.Combine(qat, "ghn.safetensors"));
+        using (loaded.Model)
+        {
+            Assert.That(loaded.Config!.ParseQuantMode(), Is.EqualTo(QuantMode.Sim));
+            Assert.That(loaded.Config.Scheme, Is.EqualTo("w4a4"));
+            Assert.That(loaded.Metadata["ghnqat.finetuned_from"], Does.EndWith("ghn.safetensors"));
+        }
+
+        (code, output, error) = Run("finetune", "--resume", Path.Combine(qat, "checkpoint.safetensors"), "--steps", "7",
+            "--threads", "1", "--out", qat);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("from step 5"));
+        Assert.That(File.ReadAllLines(Path.Combine(qat, "train-log.jsonl")), Has.Length.EqualTo(7));
+        var resumed = GhnCheckpoint.Load(Path.Combine(qat, "ghn.safetensors"));
+        using (resumed.Model)
+        {
+            Assert.That(resumed.Step, Is.EqualTo(7));
+            Assert.That(resumed.Metadata["ghnqat.finetuned_from"], Does.EndWith("ghn.safetensors"), "kept across the resume");
+        }
+
+        (code, output, error) = Run("eval-qat", "--ghn", $"{Path.Combine(fp, "ghn.safetensors")},{Path.Combine(qat, "ghn.safetensors")}",
+            "--bits", "fp32,w4a4", "--splits", "id", "--nets", "1", "--images", "64", "--calib", "64", "--threads", "1",
+            "--out", _dir, "--name", "qat-tiny");
+        Assert.That(code, Is.Zero, error);
+        string md = File.ReadAllText(Path.Combine(_dir, "qat-tiny.md"));
+        Assert.That(md, Does.Contain("## Deploy protocol").And.Contain("## GHN-2 protocol"));
+        Assert.That(md, Does.Contain("| id | W4A4 | 1 | 64 |").And.Contain("GHN-Q 37.2 → GHN-QAT 52.5"));
+        Assert.That(File.Exists(Path.Combine(_dir, "qat-tiny.json")) && File.Exists(Path.Combine(_dir, "qat-tiny.png")), Is.True);
+    }
+
+    [TestCase("finetune", "--from", "/nonexistent/ghn.safetensors", "--preset", "tiny")]
+    [TestCase("finetune", "--from", "/nonexistent/ghn.safetensors", "--bits", "w3a3")]
+    [TestCase("finetune", "--from", "/nonexistent/ghn.safetensors", "--quant", "lsq")]
+    [TestCase("finetune", "--bits", "w4a4")]
+    [TestCase("finetune", "--from", "/nonexistent/ghn.safetensors", "--resume", "/nonexistent/checkpoint.safetensors")]
+    [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors")]
+    [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors", "--bits", "fp16")]
+    [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors", "--protocols", "onnx")]
+    public void Commands_BadInput_OneLineErrorWithoutStackTrace(params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        Assert.That(code, Is.EqualTo(CliApp.ExitBadInput).Or.EqualTo(CliApp.ExitIo));
+        Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
+        Assert.That(error, Does.StartWith("error: ").And.Not.Contain("   at "));
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var oldOut = Console.Out;
+        var oldErr = Console.Error;
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        Console.SetOut(o);
+        Console.SetError(e);
+        try
+        {
+            return (CliApp.Run(args), o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+// `ghnqat finetune`: GHN-QAT — finetunes a float GHN with SimQuant or NoiseQuant in the target nets' forward pass.
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using GhnQat.Cli.Output;
+using GhnQat.Cli.Train;
+using GhnQat.Runtime.Data;
+using GhnQat.Runtime.Quantization;
+using GhnQat.Trainer;
+using GhnQat.Trainer.Quantization;
+using GhnQat.Trainer.Training;
+using Spectre.Console.Cli;
+
+namespace GhnQat.Cli.Finetune;
+
+/// <summary>
+/// Runs <see cref="GhnTrainer"/> from a float GHN with a QAT config (<see cref="QatPresets"/>) and writes the same
+/// files as <c>train</c>: OUT/{checkpoint,ghn}.safetensors, train-log.jsonl, loss.png.
+/// </summary>
+internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
+{
+    /// <summary>Metadata key naming the float GHN a finetune started from.</summary>
+    public const string FinetunedFromKey = "ghnqat.finetuned_from";
+
+    /// <summary>Options of <c>finetune</c>.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--from <FILE>")]
+        [Description("The float GHN (.safetensors model or checkpoint written by train) to start from.")]
+        public string? From { get; init; }
+
+        [CommandOption("--bits <SCHEME>")]
+        [Description("Scheme quantized in the forward pass: w8a8, w4a8, w4a4 or w2a2 (first conv and classifier stay 8-bit).")]
+        [DefaultValue("w4a4")]
+        public string Bits { get; init; } = "w4a4";
+
+        [CommandOption("--quant <MODE>")]
+        [Description("sim (SimQuant: fake quant, straight-through) or noise (NoiseQuant: uniform noise of one step).")]
+        [DefaultValue("sim")]
+        public string Quant { get; init; } = "sim";
+
+        [CommandOption("--preset <NAME>")]
+        [Description("tiny (seconds, for tests) or small (the real CPU run, ≤ 60 min on 2 cores).")]
+        [DefaultValue("small")]
+        public string Preset { get; init; } = "small";
+
+        [CommandOption("--steps <N>")]
+        [Description("Override the preset's number of finetune steps.")]
+        public int? Steps { get; init; }
+
+        [CommandOption("--lr <LR>")]
+        [Description("Override the learning rate (default: the preset's float lr / 10).")]
+        public double? Lr { get; init; }
+
+        [CommandOption("--seed <K>")]
+        [Description("Override the preset's seed.")]
+        public ulong? Seed { get; init; }
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Run folder (default runs/ghn-qat-<bits>-<quant>).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--resume <CHECKPOINT>")]
+        [Description("Continue a finetune from its checkpoint (its config wins; --steps may extend it).")]
+        public string? Resume { get; init; }
+
+        [CommandOption("--threads <N>")]
+        [Description("Torch intra-op threads (0 = torch default). Use 1-2 on a shared 2-core machine.")]
+        [DefaultValue(0)]
+        public int Threads { get; init; }
+
+        [CommandOption("--data <DIR>")]
+        [Description("Fashion-MNIST folder (gzipped IDX files).")]
+        [DefaultValue(FashionMnist.DefaultFolder)]
+        public string Data { get; init; } = FashionMnist.DefaultFolder;
+
+        public override Spectre.Console.ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(From) && string.IsNullOrWhiteSpace(Resume))
+                return Spectre.Console.ValidationResult.Error("--from FILE (a float GHN) or --resume CHECKPOINT is required");
+            if (!string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(Resume))
+                return Spectre.Console.ValidationResult.Error("give --from (a new finetune) or --resume (continue one), not both");
+            if (!QuantScheme.TryParse(Bits, out _)) return Spectre.Console.ValidationResult.Error($"--bits '{Bits}' is not a scheme (w8a8, w4a8, w4a4, w2a2)");
+            if (Quant.Trim().ToLowerInvariant() is not ("sim" or "noise")) return Spectre.Console.ValidationResult.Error("--quant must be sim or noise");
+            if (Steps is < 1) return Spectre.Console.ValidationResult.Error("--steps must be ≥ 1");
+            if (Lr is double lr && !(lr > 0 && lr < 1)) return Spectre.Console.ValidationResult.Error("--lr must be in (0, 1)");
+            if (Threads is < 0 or > 256) return Spectre.Console.ValidationResult.Error("--threads must be 0..256");
+            return Spectre.Console.ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        TorchEnvironment.Initialize(s.Threads);
+        var data = FashionMnist.Load(DatasetSplit.Train, s.Data);
+        using var trainer = s.Resume is not null ? GhnTrainer.Resume(s.Resume, data, s.Steps) : Start(s, data);
+        var config = trainer.Config;
+        if (config.ParseScheme() is null)
+            throw new Runtime.Errors.GhnQatException(Runtime.Errors.GhnQatErrorCode.InvalidArgument,
+                $"{s.Resume}: a float training checkpoint; resume it with 'train --resume'");
+        string dir = s.Out ?? Path.Combine("runs", $"ghn-qat-{config.Scheme}-{config.Quant}");
+        Directory.CreateDirectory(dir);
+        string checkpoint = Path.Combine(dir, "checkpoint.safetensors");
+        string logPath = Path.Combine(dir, "train-log.jsonl");
+        var history = TrainLog.Read(logPath, trainer.Step);
+        var progress = new ConsoleProgress("finetune", config.Steps, trainer.Step);
+        progress.Log(string.Create(CultureInfo.InvariantCulture,
+            $"finetuning GHN-QAT ({config.Quant} {config.Scheme}, {config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, lr {config.LearningRate:G3}) from step {trainer.Step} → {dir}"));
+        // A resumed run keeps the float GHN it started from, as its checkpoint recorded it.
+        string? from = s.From ?? FinetunedFrom(s.Resume!);
+        var provenance = Provenance.Metadata("fashion-mnist train (60000)");
+        if (from is not null) provenance[FinetunedFromKey] = from;
+        double windowLoss = 0, windowAcc = 0, windowMs = 0;
+        int windowCount = 0;
+        while (trainer.Step < config.Steps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var r = trainer.TrainStep();
+            history.Add(r);
+            if (r.Skipped)
+            {
+                progress.Log(string.Create(CultureInfo.InvariantCulture, $"step {r.Step} | loss not finite: update skipped"));
+            }
+            else
+            {
+                windowLoss += r.Loss; windowAcc += r.Accuracy; windowMs += r.Milliseconds; windowCount++;
+            }
+            progress.Update(trainer.Step, string.Create(CultureInfo.InvariantCulture, $"loss {r.Loss:F3}"));
+            bool last = trainer.Step == config.Steps;
+            if ((trainer.Step % config.LogEvery == 0 || last) && windowCount > 0)
+            {
+                progress.Log(string.Create(CultureInfo.InvariantCulture,
+                    $"step {trainer.Step} | loss {windowLoss / windowCount:F4} | acc {windowAcc / windowCount:P1} | lr {r.LearningRate:G3} | {windowMs / windowCount:F0} ms/step | ETA {progress.Eta(trainer.Step)}"));
+                windowLoss = windowAcc = windowMs = 0;
+                windowCount = 0;
+            }
+            if (trainer.Step % config.CheckpointEvery == 0 || last)
+            {
+                TrainLog.Write(logPath, history);
+                trainer.SaveCheckpoint(checkpoint, provenance);
+            }
+        }
+        progress.ClearBar();
+        string model = Path.Combine(dir, "ghn.safetensors");
+        var final = Provenance.Metadata("fashion-mnist train (60000)", JsonSerializer.Serialize(TrainLog.Summary(history)));
+        if (from is not null) final[FinetunedFromKey] = from;
+        GhnCheckpoint.Save(model, trainer.Model, config, adam: null, trainer.Step, final);
+        TrainLog.Plot(Path.Combine(dir, "loss.png"), history, config.Preset);
+        Console.Out.WriteLine($"wrote {model} (model), {checkpoint} (resumable), {logPath}, {Path.Combine(dir, "loss.png")}");
+        return CliApp.ExitOk;
+    }
+
+    private static string? FinetunedFrom(string checkpoint)
+    {
+        using var file = Runtime.IO.SafetensorsFile.Open(checkpoint);
+        return file.Metadata.GetValueOrDefault(FinetunedFromKey);
+    }
+
+    private static GhnTrainer Start(Settings s, ImageDataset data)
+    {
+        var loaded = GhnCheckpoint.Load(s.From!);
+        var c = QatPresets.Finetune(s.Preset, loaded.Model.Config, QuantModes.Parse(s.Quant), QuantScheme.Parse(s.Bits));
+        if (s.Steps is int steps) c = c with { Steps = steps };
+        if (s.Lr is double lr) c = c with { LearningRate = lr };
+        if (s.Seed is ulong seed) c = c with { Seed = seed };
+        return GhnTrainer.FromModel(c, data, loaded.Model);
+    }
+}

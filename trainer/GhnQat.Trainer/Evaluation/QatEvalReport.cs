@@ -1,0 +1,135 @@
+// The GHN-Q vs GHN-QAT report: per split × bits × method, both protocols, as Markdown, JSON and a bar chart.
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GhnQat.Runtime.IO;
+using GhnQat.Trainer.Quantization;
+using GhnQat.Trainer.Reports;
+
+namespace GhnQat.Trainer.Evaluation;
+
+/// <summary>Per-net accuracies of float and QAT GHNs at several bit widths under the GHN-2 and deploy protocols.</summary>
+public sealed record QatEvalReport(string Command, string Commit, ulong Seed, double Seconds, int CalibrationImages,
+    IReadOnlyList<QatEvalReport.GhnInfo> Ghns, IReadOnlyList<QatEvalReport.Cell> Cells)
+{
+    /// <summary>The bits label of the float column.</summary>
+    public const string Fp32 = "fp32";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly string[] Methods = [QuantModes.Label(QuantMode.None), QuantModes.Label(QuantMode.Sim), QuantModes.Label(QuantMode.Noise)];
+
+    /// <summary>One evaluated GHN file: its method label, the scheme it was finetuned for, and how it was trained.</summary>
+    public sealed record GhnInfo(string File, string Method, string? Scheme, string TrainCommand);
+
+    /// <summary>One table cell: per-net top-1 (fractions) of one method at one width on one split, per protocol.</summary>
+    public sealed record Cell(string Split, string Bits, string Method, int Images, List<string> Names,
+        List<double> Ghn2Protocol, List<double> Deploy);
+
+    /// <summary>Writes OUT/NAME.md, .json and .png; returns the paths.</summary>
+    public IReadOnlyList<string> Write(string folder, string name)
+    {
+        Directory.CreateDirectory(folder);
+        string md = Path.Combine(folder, name + ".md"), json = Path.Combine(folder, name + ".json"), png = Path.Combine(folder, name + ".png");
+        WriteText(md, Markdown(name));
+        WriteText(json, JsonSerializer.Serialize(this, Indented));
+        string split = Cells.Count > 0 ? Cells[0].Split : "id";
+        bool deploy = Cells.Any(c => c.Deploy.Count > 0);
+        var bits = BitsOrder();
+        Plots.Bars(png, $"Fashion-MNIST top-1, {split} nets, {(deploy ? "deploy protocol (integer, runtime)" : "GHN-2 protocol")}",
+            "top-1 %", bits, Methods.Where(m => Cells.Any(c => c.Method == m)).Select(m =>
+            {
+                var stats = bits.Select(b => Find(split, b, m) is { } c ? SplitStats.Of(deploy ? c.Deploy : c.Ghn2Protocol) : null).ToArray();
+                return (m, stats.Select(s => Finite(s?.Mean)).ToArray(), stats.Select(s => Finite(s?.StdError)).ToArray());
+            }).ToArray());
+        return [md, json, png];
+    }
+
+    /// <summary>The Markdown report: one table per protocol, the paper's CIFAR-10 numbers beside ours.</summary>
+    public string Markdown(string name)
+    {
+        var t = new StringBuilder();
+        t.Append(CultureInfo.InvariantCulture, $"# {name}: GHN-Q vs GHN-QAT on unseen nets (Fashion-MNIST)\n\n");
+        t.Append("Top-1 % on the first test images of Fashion-MNIST, mean ± standard error over nets; the same nets in every ")
+         .Append("column of a row. GHN-Q = the float GHN quantized after prediction; GHN-QAT = the GHN finetuned with ")
+         .Append("SimQuant or NoiseQuant at that width (docs/qat.md). FP32 = the float GHN, not quantized.\n\n");
+        Table(t, "Deploy protocol (the runtime's numbers, bit-exact)",
+            $"BN statistics and activation ranges from the first {CalibrationImages} training images (batches of 64), BN folded, " +
+            "integer requantization by the runtime's CpuReference (docs/quantization.md). FP32: float net, BN frozen to the calibration statistics.",
+            c => c.Deploy);
+        Table(t, "GHN-2 protocol (the paper's setting)",
+            "Test batches of 64 in order; BN with each test batch's statistics; fake quantization with each batch's max (unsigned) or max|x| (signed) ranges.",
+            c => c.Ghn2Protocol);
+        Recovery(t);
+        t.Append(CultureInfo.InvariantCulture, $"![bar chart]({name}.png)\n\n## Provenance\n\n");
+        foreach (var g in Ghns)
+            t.Append(CultureInfo.InvariantCulture, $"- {g.Method}{(g.Scheme is null ? "" : $" ({g.Scheme})")}: `{g.File}`, trained by `{g.TrainCommand}`\n");
+        t.Append("- Produced by `").Append(Command).Append("` at commit `").Append(Commit)
+         .Append(CultureInfo.InvariantCulture, $"` in {Seconds / 60:F1} min; nets `ArchSpace.Sample(split, n, seed {Seed})`; per-net numbers in `{name}.json`.\n");
+        t.Append("- Paper: GHN-QAT (arXiv 2309.13773), CIFAR-10, ConvNets-250K, its own quantizer settings — not comparable number for number, ")
+         .Append("and not verified from the full text (see ../shared/reference/ghn2-and-qat-brief.md §5.2).\n");
+        return t.ToString();
+    }
+
+    private void Table(StringBuilder t, string title, string how, Func<Cell, List<double>> values)
+    {
+        if (!Cells.Any(c => values(c).Count > 0)) return;
+        t.Append("## ").Append(title).Append("\n\n").Append(how).Append("\n\n| split | bits | nets | images |");
+        foreach (string m in Methods) t.Append(' ').Append(m).Append(" |");
+        t.Append(" paper, CIFAR-10, unverified |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (string split in Cells.Select(c => c.Split).Distinct())
+        {
+            foreach (string bits in BitsOrder())
+            {
+                var row = Methods.Select(m => Find(split, bits, m)).ToArray();
+                var any = row.FirstOrDefault(c => c is not null && values(c).Count > 0);
+                if (any is null) continue;
+                t.Append(CultureInfo.InvariantCulture, $"| {split} | {bits.ToUpperInvariant()} | {values(any).Count} | {any.Images} |");
+                foreach (var c in row) t.Append(' ').Append(c is null ? "—" : SplitStats.Of(values(c)).ToString()).Append(" |");
+                t.Append(' ').Append(split == "id" ? Paper(bits) : "").Append(" |\n");
+            }
+        }
+        t.Append('\n');
+    }
+
+    // How much of the accuracy post-hoc quantization loses against FP32 each QAT GHN recovers (deploy protocol, first split).
+    private void Recovery(StringBuilder t)
+    {
+        if (Cells.Count == 0) return;
+        string split = Cells[0].Split;
+        var lines = new List<string>();
+        foreach (string bits in BitsOrder().Where(b => b != Fp32))
+        {
+            double fp = Mean(Find(split, Fp32, Methods[0])), q = Mean(Find(split, bits, Methods[0]));
+            foreach (string m in Methods.Skip(1))
+            {
+                double qat = Mean(Find(split, bits, m));
+                if (double.IsNaN(fp) || double.IsNaN(q) || double.IsNaN(qat)) continue;
+                string recovered = fp - q > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"; recovers {100 * (qat - q) / (fp - q):F0} % of the {fp - q:F1} pp GHN-Q loses against FP32")
+                    : "; GHN-Q loses nothing against FP32 here";
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {bits.ToUpperInvariant()} {m}: {qat - q:+0.0;-0.0} pp over GHN-Q") + recovered);
+            }
+        }
+        if (lines.Count == 0) return;
+        t.Append(CultureInfo.InvariantCulture, $"## Gain of QAT ({split}, deploy protocol)\n\n").Append(string.Join('\n', lines)).Append("\n\n");
+    }
+
+    private static double Mean(Cell? c) => c is null || c.Deploy.Count == 0 ? double.NaN : SplitStats.Of(c.Deploy).Mean;
+
+    private static string Paper(string bits) => bits switch
+    {
+        "w4a4" => "GHN-Q 37.2 → GHN-QAT 52.5",
+        "w2a2" => "GHN-QAT 25.6 (NoiseQuant)",
+        _ => "—",
+    };
+
+    private string[] BitsOrder() => Cells.Select(c => c.Bits).Distinct().ToArray();
+
+    private Cell? Find(string split, string bits, string method) =>
+        Cells.FirstOrDefault(c => c.Split == split && c.Bits == bits && c.Method == method);
+
+    private static double Finite(double? v) => v is double d && double.IsFinite(d) ? d : 0;
+
+    private static void WriteText(string path, string text) =>
+        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+}
