@@ -1,6 +1,7 @@
 // GHN-2 module: shapes of every predicted tensor, level-wise = node-by-node propagation, GHN-2's normalization.
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Graphs;
+using GhnQat.Runtime.Hypernet;
 using GhnQat.Trainer.Ghn;
 using GhnQat.Trainer.Training;
 using static TorchSharp.torch;

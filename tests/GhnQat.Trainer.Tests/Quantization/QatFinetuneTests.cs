@@ -5,6 +5,7 @@ using GhnQat.Runtime.Data;
 using GhnQat.Trainer.Quantization;
 using GhnQat.Trainer.Tests.Training;
 using GhnQat.Trainer.Training;
+using static GhnQat.Trainer.Tests.Cli.CliRunner;
 
 namespace GhnQat.Trainer.Tests.Quantization;
 
@@ -119,24 +120,5 @@ public class QatFinetuneTests
         Assert.That(code, Is.EqualTo(CliApp.ExitBadInput).Or.EqualTo(CliApp.ExitIo));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
         Assert.That(error, Does.StartWith("error: ").And.Not.Contain("   at "));
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var oldOut = Console.Out;
-        var oldErr = Console.Error;
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            return (CliApp.Run(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
     }
 }

@@ -1,5 +1,6 @@
 // GHN-2 (Knyazev et al. 2021) in TorchSharp: embeds an ArchGraph, propagates with a GatedGNN, decodes every tensor.
 using GhnQat.Runtime.Graphs;
+using GhnQat.Runtime.Hypernet;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

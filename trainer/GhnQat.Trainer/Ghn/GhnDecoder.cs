@@ -1,5 +1,6 @@
 // GHN-2's decoders: node embedding → weight block (crop, 1×1 convs, row subset), 1-D rows, classifier heads.
 using GhnQat.Runtime.Graphs;
+using GhnQat.Runtime.Hypernet;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 // Finetuning presets: the float presets with QAT switched on, a 10× lower learning rate and a finetune-sized step count.
+using GhnQat.Runtime.Hypernet;
 using GhnQat.Runtime.Quantization;
 using GhnQat.Trainer.Ghn;
 using GhnQat.Trainer.Training;

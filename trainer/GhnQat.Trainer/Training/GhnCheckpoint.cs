@@ -1,4 +1,5 @@
 // GHN files: the model alone (shipped) or with optimizer state and step (resumable), as safetensors with metadata.
+using GhnQat.Runtime.Hypernet;
 using System.Globalization;
 using GhnQat.Runtime.Errors;
 using GhnQat.Runtime.Graphs;

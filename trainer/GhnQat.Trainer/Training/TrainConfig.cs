@@ -1,4 +1,5 @@
 // Training hyperparameters: one record of defaults with a comment per field, saved with every checkpoint.
+using GhnQat.Runtime.Hypernet;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GhnQat.Runtime.Errors;
