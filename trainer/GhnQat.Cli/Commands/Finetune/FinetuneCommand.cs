@@ -1,8 +1,6 @@
 // `ghnqat finetune`: GHN-QAT — finetunes a float GHN with SimQuant or NoiseQuant in the target nets' forward pass.
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
-using GhnQat.Cli.Output;
 using GhnQat.Cli.Train;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Quantization;
@@ -99,55 +97,12 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             throw new Runtime.Errors.GhnQatException(Runtime.Errors.GhnQatErrorCode.InvalidArgument,
                 $"{s.Resume}: a float training checkpoint; resume it with 'train --resume'");
         string dir = s.Out ?? Path.Combine("runs", $"ghn-qat-{config.Scheme}-{config.Quant}");
-        Directory.CreateDirectory(dir);
-        string checkpoint = Path.Combine(dir, "checkpoint.safetensors");
-        string logPath = Path.Combine(dir, "train-log.jsonl");
-        var history = TrainLog.Read(logPath, trainer.Step);
-        var progress = new ConsoleProgress("finetune", config.Steps, trainer.Step);
-        progress.Log(string.Create(CultureInfo.InvariantCulture,
-            $"finetuning GHN-QAT ({config.Quant} {config.Scheme}, {config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, lr {config.LearningRate:G3}) from step {trainer.Step} → {dir}"));
+        string headline = string.Create(CultureInfo.InvariantCulture,
+            $"finetuning GHN-QAT ({config.Quant} {config.Scheme}, {config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, lr {config.LearningRate:G3}) from step {trainer.Step} → {dir}");
         // A resumed run keeps the float GHN it started from, as its checkpoint recorded it.
         string? from = s.From ?? FinetunedFrom(s.Resume!);
-        var provenance = Provenance.Metadata("fashion-mnist train (60000)");
-        if (from is not null) provenance[FinetunedFromKey] = from;
-        double windowLoss = 0, windowAcc = 0, windowMs = 0;
-        int windowCount = 0;
-        while (trainer.Step < config.Steps)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var r = trainer.TrainStep();
-            history.Add(r);
-            if (r.Skipped)
-            {
-                progress.Log(string.Create(CultureInfo.InvariantCulture, $"step {r.Step} | loss not finite: update skipped"));
-            }
-            else
-            {
-                windowLoss += r.Loss; windowAcc += r.Accuracy; windowMs += r.Milliseconds; windowCount++;
-            }
-            progress.Update(trainer.Step, string.Create(CultureInfo.InvariantCulture, $"loss {r.Loss:F3}"));
-            bool last = trainer.Step == config.Steps;
-            if ((trainer.Step % config.LogEvery == 0 || last) && windowCount > 0)
-            {
-                progress.Log(string.Create(CultureInfo.InvariantCulture,
-                    $"step {trainer.Step} | loss {windowLoss / windowCount:F4} | acc {windowAcc / windowCount:P1} | lr {r.LearningRate:G3} | {windowMs / windowCount:F0} ms/step | ETA {progress.Eta(trainer.Step)}"));
-                windowLoss = windowAcc = windowMs = 0;
-                windowCount = 0;
-            }
-            if (trainer.Step % config.CheckpointEvery == 0 || last)
-            {
-                TrainLog.Write(logPath, history);
-                trainer.SaveCheckpoint(checkpoint, provenance);
-            }
-        }
-        progress.ClearBar();
-        string model = Path.Combine(dir, "ghn.safetensors");
-        var final = Provenance.Metadata("fashion-mnist train (60000)", JsonSerializer.Serialize(TrainLog.Summary(history)));
-        if (from is not null) final[FinetunedFromKey] = from;
-        GhnCheckpoint.Save(model, trainer.Model, config, adam: null, trainer.Step, final);
-        TrainLog.Plot(Path.Combine(dir, "loss.png"), history, config.Preset);
-        Console.Out.WriteLine($"wrote {model} (model), {checkpoint} (resumable), {logPath}, {Path.Combine(dir, "loss.png")}");
-        return CliApp.ExitOk;
+        var extra = from is null ? null : new Dictionary<string, string> { [FinetunedFromKey] = from };
+        return TrainRun.Execute(trainer, dir, "finetune", headline, extra, cancellationToken);
     }
 
     private static string? FinetunedFrom(string checkpoint)

@@ -1,11 +1,8 @@
 // `ghnqat train`: trains a GHN-2 in float on the train split, with resumable checkpoints, progress and a loss curve.
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
-using GhnQat.Cli.Output;
 using GhnQat.Runtime.Data;
 using GhnQat.Trainer;
-using GhnQat.Trainer.Reports;
 using GhnQat.Trainer.Training;
 using Spectre.Console.Cli;
 
@@ -70,51 +67,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : GhnTrainer.Resume(settings.Resume, data, settings.Steps);
         var config = trainer.Config;
         string dir = settings.Out ?? Path.Combine("runs", "ghn-" + config.Preset);
-        Directory.CreateDirectory(dir);
-        string checkpoint = Path.Combine(dir, "checkpoint.safetensors");
-        string logPath = Path.Combine(dir, "train-log.jsonl");
-        var history = TrainLog.Read(logPath, trainer.Step);
-        var progress = new ConsoleProgress("train", config.Steps, trainer.Step);
-        progress.Log(string.Create(CultureInfo.InvariantCulture,
-            $"training GHN-2 ({config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, hidden {config.Ghn.Hidden}, {trainer.Model.parameters().Sum(p => p.numel())} params) from step {trainer.Step} → {dir}"));
-        double windowLoss = 0, windowAcc = 0, windowMs = 0;
-        int windowCount = 0;
-        while (trainer.Step < config.Steps)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var r = trainer.TrainStep();
-            history.Add(r);
-            if (r.Skipped)
-            {
-                progress.Log(string.Create(CultureInfo.InvariantCulture, $"step {r.Step} | loss not finite: update skipped"));
-            }
-            else
-            {
-                windowLoss += r.Loss; windowAcc += r.Accuracy; windowMs += r.Milliseconds; windowCount++;
-            }
-            progress.Update(trainer.Step, string.Create(CultureInfo.InvariantCulture, $"loss {r.Loss:F3}"));
-            bool last = trainer.Step == config.Steps;
-            if ((trainer.Step % config.LogEvery == 0 || last) && windowCount > 0)
-            {
-                progress.Log(string.Create(CultureInfo.InvariantCulture,
-                    $"step {trainer.Step} | loss {windowLoss / windowCount:F4} | acc {windowAcc / windowCount:P1} | lr {r.LearningRate:G3} | {windowMs / windowCount:F0} ms/step | ETA {progress.Eta(trainer.Step)}"));
-                windowLoss = windowAcc = windowMs = 0;
-                windowCount = 0;
-            }
-            if (trainer.Step % config.CheckpointEvery == 0 || last)
-            {
-                TrainLog.Write(logPath, history);
-                trainer.SaveCheckpoint(checkpoint, Provenance.Metadata("fashion-mnist train (60000)"));
-            }
-        }
-        progress.ClearBar();
-        var metrics = TrainLog.Summary(history);
-        string model = Path.Combine(dir, "ghn.safetensors");
-        GhnCheckpoint.Save(model, trainer.Model, config, adam: null, trainer.Step,
-            Provenance.Metadata("fashion-mnist train (60000)", JsonSerializer.Serialize(metrics)));
-        TrainLog.Plot(Path.Combine(dir, "loss.png"), history, config.Preset);
-        Console.Out.WriteLine($"wrote {model} (model), {checkpoint} (resumable), {logPath}, {Path.Combine(dir, "loss.png")}");
-        return CliApp.ExitOk;
+        string headline = string.Create(CultureInfo.InvariantCulture,
+            $"training GHN-2 ({config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, hidden {config.Ghn.Hidden}, {trainer.Model.parameters().Sum(p => p.numel())} params) from step {trainer.Step} → {dir}");
+        return TrainRun.Execute(trainer, dir, "train", headline, extraMetadata: null, cancellationToken);
     }
 
     private static TrainConfig Configure(Settings s)
