@@ -35,32 +35,9 @@ public sealed unsafe class VulkanCommandRunner : IDisposable
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"fence timeout must be positive, got {Timeout}");
         }
 
-        Vk vk = device.Api;
         try
         {
-            var poolInfo = new CommandPoolCreateInfo
-            {
-                SType = StructureType.CommandPoolCreateInfo,
-                QueueFamilyIndex = device.QueueFamilyIndex,
-                Flags = CommandPoolCreateFlags.TransientBit,
-            };
-            CommandPool pool;
-            VulkanCheck.Success(vk.CreateCommandPool(device.Handle, &poolInfo, null, &pool), "vkCreateCommandPool");
-            _pool = pool;
-            var allocInfo = new CommandBufferAllocateInfo
-            {
-                SType = StructureType.CommandBufferAllocateInfo,
-                CommandPool = pool,
-                Level = CommandBufferLevel.Primary,
-                CommandBufferCount = 1,
-            };
-            CommandBuffer commands;
-            VulkanCheck.Success(vk.AllocateCommandBuffers(device.Handle, &allocInfo, &commands), "vkAllocateCommandBuffers");
-            _commands = commands;
-            var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
-            Fence fence;
-            VulkanCheck.Success(vk.CreateFence(device.Handle, &fenceInfo, null, &fence), "vkCreateFence");
-            _fence = fence;
+            VulkanSubmitObjects.Create(device, CommandPoolCreateFlags.TransientBit, ref _pool, ref _commands, ref _fence);
         }
         catch
         {

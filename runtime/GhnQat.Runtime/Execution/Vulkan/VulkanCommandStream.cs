@@ -18,27 +18,9 @@ internal sealed unsafe class VulkanCommandStream : IDisposable
     public VulkanCommandStream(VulkanDevice device)
     {
         _device = device;
-        Vk vk = device.Api;
         try
         {
-            var poolInfo = new CommandPoolCreateInfo { SType = StructureType.CommandPoolCreateInfo, QueueFamilyIndex = device.QueueFamilyIndex };
-            CommandPool pool;
-            VulkanCheck.Success(vk.CreateCommandPool(device.Handle, &poolInfo, null, &pool), "vkCreateCommandPool");
-            _pool = pool;
-            var allocInfo = new CommandBufferAllocateInfo
-            {
-                SType = StructureType.CommandBufferAllocateInfo,
-                CommandPool = pool,
-                Level = CommandBufferLevel.Primary,
-                CommandBufferCount = 1,
-            };
-            CommandBuffer commands;
-            VulkanCheck.Success(vk.AllocateCommandBuffers(device.Handle, &allocInfo, &commands), "vkAllocateCommandBuffers");
-            _commands = commands;
-            var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
-            Fence fence;
-            VulkanCheck.Success(vk.CreateFence(device.Handle, &fenceInfo, null, &fence), "vkCreateFence");
-            _fence = fence;
+            VulkanSubmitObjects.Create(device, CommandPoolCreateFlags.None, ref _pool, ref _commands, ref _fence);
         }
         catch
         {
