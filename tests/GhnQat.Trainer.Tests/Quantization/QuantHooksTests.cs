@@ -94,9 +94,9 @@ public class QuantHooksTests
         var data = Training.SyntheticImages.Create(200, seed: 4);
         using var evaluator = new NetEvaluator(data, 200);
         var plan = QuantPlan.Build(spec, QuantScheme.W2A2);
-        double a = evaluator.Accuracy(spec, p, QuantHooks.Create(plan, QuantMode.Noise, training: false));
-        double b = evaluator.Accuracy(spec, p, QuantHooks.Create(plan, QuantMode.Sim, training: false));
-        double c = evaluator.Accuracy(spec, p, QuantHooks.Create(plan, QuantMode.Sim, training: false));
+        double a = evaluator.Accuracy(spec, p, () => QuantHooks.Create(plan, QuantMode.Noise, training: false));
+        double b = evaluator.Accuracy(spec, p, () => QuantHooks.Create(plan, QuantMode.Sim, training: false));
+        double c = evaluator.Accuracy(spec, p, () => QuantHooks.Create(plan, QuantMode.Sim, training: false));
         Assert.That(b, Is.EqualTo(a));
         Assert.That(c, Is.EqualTo(a));
     }

@@ -36,19 +36,34 @@ public sealed class NetEvaluator : IDisposable
     /// <summary>Evaluation batch size (GHN-2: 64).</summary>
     public int BatchSize { get; }
 
-    /// <summary>Top-1 accuracy (0..1) of <paramref name="spec"/> with parameters <paramref name="p"/>.</summary>
-    public double Accuracy(ArchSpec spec, IReadOnlyDictionary<string, Tensor> p, TargetNetOptions? options = null)
+    /// <summary>
+    /// Top-1 accuracy (0..1) of <paramref name="spec"/> with parameters <paramref name="p"/>. Batches are independent
+    /// (BN uses each batch's statistics), so they run on <see cref="TorchEnvironment.Threads"/> threads at once, one
+    /// intra-op thread each; the count does not depend on the order. <paramref name="options"/> makes the hooks of
+    /// one forward pass (they may hold per-pass state, e.g. QuantHooks' ranges), so each batch gets its own.
+    /// </summary>
+    public double Accuracy(ArchSpec spec, IReadOnlyDictionary<string, Tensor> p, Func<TargetNetOptions?>? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        using var noGrad = no_grad();
+        int batches = (Count + BatchSize - 1) / BatchSize;
+        int workers = TorchEnvironment.Device.type == DeviceType.CPU ? Math.Clamp(TorchEnvironment.Threads, 1, batches) : 1;
         long correct = 0;
-        for (int start = 0; start < Count; start += BatchSize)
+        long CountBatch(int b)
         {
+            using var noGrad = no_grad(); // grad mode is per thread
             using var scope = NewDisposeScope();
-            int n = Math.Min(BatchSize, Count - start);
-            var logits = FunctionalNet.Forward(spec, p, _images.narrow(0, start, n), options);
-            correct += logits.argmax(1).eq(_labels.narrow(0, start, n)).sum().item<long>();
+            int start = b * BatchSize, n = Math.Min(BatchSize, Count - start);
+            var logits = FunctionalNet.Forward(spec, p, _images.narrow(0, start, n), options?.Invoke());
+            return logits.argmax(1).eq(_labels.narrow(0, start, n)).sum().item<long>();
         }
+        if (workers == 1)
+            for (int b = 0; b < batches; b++) correct += CountBatch(b);
+        else
+            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = workers }, () => 0L, (b, _, sum) =>
+            {
+                torch.set_num_threads(1);
+                return sum + CountBatch(b);
+            }, sum => Interlocked.Add(ref correct, sum));
         return correct / (double)Count;
     }
 

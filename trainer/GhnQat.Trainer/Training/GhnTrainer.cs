@@ -118,38 +118,89 @@ public sealed class GhnTrainer : IDisposable
         FillImages(step);
 
         using var scope = NewDisposeScope();
-        // QAT (docs/qat.md): NoiseQuant's noise is a pure function of (seed, step), so resuming stays exact.
         var quant = Config.ParseQuantMode();
         var scheme = Config.ParseScheme();
-        using var noise = quant == QuantMode.Noise ? new Generator(SplitMix64.Mix(Config.Seed, 0x9015_E000UL + (ulong)step)) : null;
+        var plans = scheme is null ? null : picks.Select(k => Plan(k, scheme)).ToArray();
         var device = TorchEnvironment.Device;
         var x = tensor(_images, [Config.BatchSize, _data.Channels, _data.Height, _data.Width], device: device);
         var y = tensor(_labels.Select(l => (long)l).ToArray(), device: device);
         var predicted = Model.Predict(new GraphBatch(graphs));
-        var losses = new List<Tensor>(nets.Length);
-        double correct = 0;
-        for (int i = 0; i < nets.Length; i++)
+
+        // The target nets are independent given their predicted tensors: each runs forward and backward on its own
+        // detached copy (on its own thread when several cores are given), then one backward pass carries all their
+        // gradients into the GHN. Loss = mean over nets, so every net's loss is scaled by 1/M.
+        var results = new NetResult[nets.Length];
+        int workers = device.type == DeviceType.CPU ? Math.Clamp(TorchEnvironment.Threads, 1, nets.Length) : 1;
+        void RunNet(int i)
         {
-            var options = scheme is null ? null : QuantHooks.Create(Plan(picks[i], scheme), quant, training: true, noise);
-            var logits = FunctionalNet.Forward(nets[i], predicted[i], x, options);
-            losses.Add(F.cross_entropy(logits, y));
-            correct += logits.argmax(1).eq(y).sum().item<long>();
+            // QAT (docs/qat.md): NoiseQuant's noise is a pure function of (seed, step, net), so resuming stays exact
+            // and the result does not depend on how many nets run at once.
+            using var noise = quant == QuantMode.Noise
+                ? new Generator(SplitMix64.Mix(SplitMix64.Mix(Config.Seed, 0x9015_E000UL + (ulong)step), (ulong)i))
+                : null;
+            results[i] = RunTargetNet(nets[i], predicted[i], x, y,
+                plans is null ? null : QuantHooks.Create(plans[i], quant, training: true, noise), nets.Length);
         }
-        var loss = stack(losses).mean();
-        double lossValue = loss.item<float>();
-        Step++;
-        if (!double.IsFinite(lossValue))
+        if (workers == 1)
+            for (int i = 0; i < nets.Length; i++) RunNet(i);
+        else
+            Parallel.For(0, nets.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+            {
+                torch.set_num_threads(1);
+                RunNet(i);
+            });
+
+        try
         {
+            double lossValue = results.Sum(r => r.Loss) / nets.Length;
+            double correct = results.Sum(r => r.Correct);
+            Step++;
             _adam.ZeroGrad();
-            return new StepResult(step, double.NaN, 0, lr, clock.Elapsed.TotalMilliseconds, Skipped: true);
+            if (!double.IsFinite(lossValue))
+                return new StepResult(step, double.NaN, 0, lr, clock.Elapsed.TotalMilliseconds, Skipped: true);
+            var outputs = new List<Tensor>();
+            var grads = new List<Tensor>();
+            for (int i = 0; i < nets.Length; i++)
+                foreach (var (name, grad) in results[i].Grads)
+                {
+                    outputs.Add(predicted[i][name]);
+                    grads.Add(grad);
+                }
+            autograd.backward(outputs, grads);
+            nn.utils.clip_grad_norm_(Model.parameters(), Config.GradClip);
+            _adam.Step(lr, Config.WeightDecay);
+            return new StepResult(step, lossValue, correct / (nets.Length * (double)Config.BatchSize), lr,
+                clock.Elapsed.TotalMilliseconds, Skipped: false);
         }
-        _adam.ZeroGrad();
-        loss.backward();
-        nn.utils.clip_grad_norm_(Model.parameters(), Config.GradClip);
-        _adam.Step(lr, Config.WeightDecay);
-        return new StepResult(step, lossValue, correct / (nets.Length * (double)Config.BatchSize), lr,
-            clock.Elapsed.TotalMilliseconds, Skipped: false);
+        finally
+        {
+            foreach (var r in results)
+                foreach (var g in r.Grads.Values) g.Dispose();
+        }
     }
+
+    /// <summary>One target net's loss, correct count and the gradient of loss/<paramref name="scale"/> with
+    /// respect to each predicted tensor it used. The gradients outlive the call; the caller disposes them.</summary>
+    private static NetResult RunTargetNet(ArchSpec net, Dictionary<string, Tensor> predicted, Tensor x, Tensor y,
+        TargetNetOptions? options, int scale)
+    {
+        using var scope = NewDisposeScope();
+        var leaves = predicted.ToDictionary(kv => kv.Key, kv => kv.Value.detach().requires_grad_(true));
+        var logits = FunctionalNet.Forward(net, leaves, x, options);
+        var loss = F.cross_entropy(logits, y);
+        double lossValue = loss.item<float>();
+        long correct = logits.argmax(1).eq(y).sum().item<long>();
+        var grads = new Dictionary<string, Tensor>();
+        if (double.IsFinite(lossValue))
+        {
+            (loss / scale).backward();
+            foreach (var (name, leaf) in leaves)
+                if (leaf.grad is Tensor g) grads[name] = g.DetachFromDisposeScope();
+        }
+        return new NetResult(lossValue, correct, grads);
+    }
+
+    private readonly record struct NetResult(double Loss, long Correct, Dictionary<string, Tensor> Grads);
 
     private QuantPlan Plan(int poolIndex, QuantScheme scheme)
     {

@@ -79,7 +79,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         public string Name { get; init; } = "ghn-float";
 
         [CommandOption("--threads <N>")]
-        [Description("Torch intra-op threads (0 = default).")]
+        [Description("CPU threads (0 = all cores): test batches run this many at once, one thread each.")]
         [DefaultValue(0)]
         public int Threads { get; init; }
 

@@ -74,7 +74,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         public string Name { get; init; } = "qat";
 
         [CommandOption("--threads <N>")]
-        [Description("Torch threads and the deploy protocol's worker threads (0 = torch default, 1 worker).")]
+        [Description("CPU threads (0 = all cores): test batches and the deploy protocol run this many at once.")]
         [DefaultValue(0)]
         public int Threads { get; init; }
 
@@ -109,7 +109,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         {
             var test = FashionMnist.Load(DatasetSplit.Test, s.Data);
             var calibration = FashionMnist.Load(DatasetSplit.Train, s.Data).CalibrationSubset(s.Calib);
-            var deployer = new DeployEvaluator(calibration, test, s.Images, Math.Max(1, s.Threads));
+            var deployer = new DeployEvaluator(calibration, test, s.Images, TorchEnvironment.Threads);
             using var evaluator = new NetEvaluator(test, s.Images);
             var cells = new List<QatEvalReport.Cell>();
             var clock = Stopwatch.StartNew();
@@ -139,8 +139,9 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                             cell.Names.Add(spec.Name);
                             if (ghn2)
                             {
-                                var options = scheme is null ? null : QuantHooks.Create(QuantPlan.Build(spec, scheme), QuantMode.Sim, training: false);
-                                cell.Ghn2Protocol.Add(evaluator.Accuracy(spec, p, options));
+                                var plan = scheme is null ? null : QuantPlan.Build(spec, scheme);
+                                cell.Ghn2Protocol.Add(evaluator.Accuracy(spec, p,
+                                    plan is null ? null : () => QuantHooks.Create(plan, QuantMode.Sim, training: false)));
                             }
                             if (deploy)
                             {

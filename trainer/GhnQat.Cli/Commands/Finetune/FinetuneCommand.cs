@@ -63,7 +63,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public string? Resume { get; init; }
 
         [CommandOption("--threads <N>")]
-        [Description("Torch intra-op threads (0 = torch default). Use 1-2 on a shared 2-core machine.")]
+        [Description("CPU threads (0 = all cores): a step runs this many target nets at once, one thread each.")]
         [DefaultValue(0)]
         public int Threads { get; init; }
 

@@ -15,13 +15,25 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--preset <NAME>")]
-        [Description("tiny (seconds, for tests) or small (the real CPU run, about 45 min on 2 cores).")]
+        [Description("tiny (seconds, for tests) or small (the real CPU run, about 50 min on 2 idle cores).")]
         [DefaultValue("small")]
         public string Preset { get; init; } = "small";
 
         [CommandOption("--steps <N>")]
         [Description("Override the preset's number of steps.")]
         public int? Steps { get; init; }
+
+        [CommandOption("--lr <RATE>")]
+        [Description("Override the preset's Adam learning rate.")]
+        public double? LearningRate { get; init; }
+
+        [CommandOption("--meta-batch <M>")]
+        [Description("Override the preset's nets per step.")]
+        public int? MetaBatch { get; init; }
+
+        [CommandOption("--hidden <D>")]
+        [Description("Override the preset's GHN hidden size (node embedding width).")]
+        public int? Hidden { get; init; }
 
         [CommandOption("--seed <K>")]
         [Description("Override the preset's seed.")]
@@ -36,7 +48,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Resume { get; init; }
 
         [CommandOption("--threads <N>")]
-        [Description("Torch intra-op threads (0 = torch default). Use 1-2 on a shared 2-core machine.")]
+        [Description("CPU threads (0 = all cores): a step runs this many target nets at once, one thread each.")]
         [DefaultValue(0)]
         public int Threads { get; init; }
 
@@ -53,6 +65,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public override Spectre.Console.ValidationResult Validate()
         {
             if (Steps is < 1) return Spectre.Console.ValidationResult.Error("--steps must be ≥ 1");
+            if (LearningRate is not null && !(LearningRate > 0 && LearningRate < 1))
+                return Spectre.Console.ValidationResult.Error("--lr must be in (0, 1)");
+            if (MetaBatch is < 1 or > 256) return Spectre.Console.ValidationResult.Error("--meta-batch must be 1..256");
             if (Threads is < 0 or > 256) return Spectre.Console.ValidationResult.Error("--threads must be 0..256");
             return Spectre.Console.ValidationResult.Success();
         }
@@ -77,6 +92,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var c = TrainConfig.FromPreset(s.Preset);
         if (s.Steps is int steps) c = c with { Steps = steps };
         if (s.Seed is ulong seed) c = c with { Seed = seed };
+        if (s.LearningRate is double lr) c = c with { LearningRate = lr };
+        if (s.MetaBatch is int m) c = c with { MetaBatch = m };
+        if (s.Hidden is int d) c = c with { Ghn = c.Ghn with { Hidden = d } };
         return c;
     }
 }
