@@ -47,24 +47,20 @@ public sealed class NetEvaluator : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         int batches = (Count + BatchSize - 1) / BatchSize;
         int workers = TorchEnvironment.Device.type == DeviceType.CPU ? Math.Clamp(TorchEnvironment.Threads, 1, batches) : 1;
-        long correct = 0;
-        long CountBatch(int b)
+        var correct = new long[batches];
+        void CountBatch(int b)
         {
             using var noGrad = no_grad(); // grad mode is per thread
             using var scope = NewDisposeScope();
             int start = b * BatchSize, n = Math.Min(BatchSize, Count - start);
             var logits = FunctionalNet.Forward(spec, p, _images.narrow(0, start, n), options?.Invoke());
-            return logits.argmax(1).eq(_labels.narrow(0, start, n)).sum().item<long>();
+            correct[b] = logits.argmax(1).eq(_labels.narrow(0, start, n)).sum().item<long>();
         }
         if (workers == 1)
-            for (int b = 0; b < batches; b++) correct += CountBatch(b);
+            for (int b = 0; b < batches; b++) CountBatch(b);
         else
-            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = workers }, () => 0L, (b, _, sum) =>
-            {
-                torch.set_num_threads(1);
-                return sum + CountBatch(b);
-            }, sum => Interlocked.Add(ref correct, sum));
-        return correct / (double)Count;
+            Concurrency.ForEachLargestFirst(batches, workers, b => -b, CountBatch);
+        return correct.Sum() / (double)Count;
     }
 
     /// <summary>The GHN's prediction for one net, detached from autograd (caller disposes the tensors).</summary>

@@ -144,11 +144,7 @@ public sealed class GhnTrainer : IDisposable
         if (workers == 1)
             for (int i = 0; i < nets.Length; i++) RunNet(i);
         else
-            Parallel.For(0, nets.Length, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
-            {
-                torch.set_num_threads(1);
-                RunNet(i);
-            });
+            Concurrency.ForEachLargestFirst(nets.Length, workers, i => nets[i].Macs, RunNet);
 
         try
         {

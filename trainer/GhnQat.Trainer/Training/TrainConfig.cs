@@ -17,7 +17,7 @@ public sealed record TrainConfig
     /// <summary>The GHN's own sizes.</summary>
     public GhnConfig Ghn { get; init; } = new();
     /// <summary>Optimizer steps (meta-batches).</summary>
-    public int Steps { get; init; } = 4500;
+    public int Steps { get; init; } = 3000;
     /// <summary>Nets sampled per step (GHN-2: 8); one image batch is shared by all of them.</summary>
     public int MetaBatch { get; init; } = 8;
     /// <summary>Images per step (GHN-2: 64).</summary>

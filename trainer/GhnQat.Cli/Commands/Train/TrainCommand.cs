@@ -15,7 +15,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--preset <NAME>")]
-        [Description("tiny (seconds, for tests) or small (the real CPU run, about 50 min on 2 idle cores).")]
+        [Description("tiny (seconds, for tests) or small (the real CPU run, about an hour on 2 cores).")]
         [DefaultValue("small")]
         public string Preset { get; init; } = "small";
 
