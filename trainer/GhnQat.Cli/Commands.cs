@@ -10,6 +10,7 @@ using GhnQat.Cli.Golden;
 using GhnQat.Cli.Parity;
 using GhnQat.Cli.Predict;
 using GhnQat.Cli.Run;
+using GhnQat.Cli.Soak;
 using GhnQat.Cli.Train;
 using Spectre.Console.Cli;
 
@@ -67,5 +68,8 @@ internal static class Commands
         config.AddCommand<BenchCommand>("bench")
             .WithDescription("Vulkan vs ONNX Runtime fp32 and int8 and the CPU reference on the same ID nets, whole net and per layer, W8A8/W4A8/W4A4/W2A2; writes docs/benchmarks/vulkan.*.")
             .WithExample("bench", "--nets", "3", "--batch", "64");
+        config.AddCommand<SoakCommand>("soak")
+            .WithDescription("Soak one worker: N one-image inferences, managed heap and RSS sampled after a warm-up, Vulkan objects counted, validation layer on; exit 70 unless flat and clean.")
+            .WithExample("soak", "--inferences", "10000", "--backend", "vulkan", "--json", "soak.json");
     }
 }

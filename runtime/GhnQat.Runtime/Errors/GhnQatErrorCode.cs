@@ -16,4 +16,9 @@ public enum GhnQatErrorCode
     VulkanError = 5,
     /// <summary>An argument passed through the API or the CLI is out of range.</summary>
     InvalidArgument = 6,
+    /// <summary>
+    /// The Vulkan device was lost (VK_ERROR_DEVICE_LOST: driver reset, GPU hang, removal). Every worker on it and the
+    /// device itself must be disposed and created anew; a worker with CPU fallback allowed keeps running on the CPU.
+    /// </summary>
+    VulkanDeviceLost = 7,
 }

@@ -28,8 +28,7 @@ public static class AtomicFile
         string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None,
-                bufferSize: 1 << 16))
+            using (var stream = new AtomicTempStream(temp))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);

@@ -12,6 +12,9 @@ namespace GhnQat.Runtime.Tests.Vulkan;
 /// <summary>Builds quantized test nets and checks a <see cref="VulkanWorker"/> against <see cref="CpuReference"/>.</summary>
 internal static class VulkanParity
 {
+    /// <summary>The <paramref name="rank"/>-th cheapest (by MACs) of 8 sampled ID nets: small nets that keep CI fast.</summary>
+    public static ArchSpec SmallIdNet(int rank) => ArchSpace.Sample(ArchSplit.Id, 8, 61).OrderBy(s => s.Macs).ElementAt(rank);
+
     /// <summary>Random weights and biases, calibrated on 8 synthetic images, quantized with <paramref name="scheme"/>.</summary>
     public static QuantizedNetwork Quantize(ArchSpec spec, string scheme, int seed)
     {

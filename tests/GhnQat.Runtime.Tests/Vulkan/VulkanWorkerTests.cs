@@ -186,7 +186,7 @@ public sealed class VulkanWorkerTests
         VulkanTestContext.RunValidated(device =>
         {
             using var worker = new VulkanWorker(device, network, new VulkanWorkerOptions { MaxBatch = 2, AllowCpuFallback = true });
-            worker.SimulateDeviceLoss();
+            device.InjectDeviceLoss();
 
             worker.Schedule(images, 2).Wait();
 
@@ -196,19 +196,22 @@ public sealed class VulkanWorkerTests
     }
 
     [Test]
-    public void Schedule_AfterDeviceLossWithoutFallback_ThrowsVulkanError()
+    public void Schedule_AfterDeviceLossWithoutFallback_ThrowsVulkanDeviceLost()
     {
         var network = VulkanParity.Quantize(SmallId(0), "w4a4", 2000);
         float[] images = TestFloatNets.Images(network.Spec.Input, 1, 2001);
         VulkanTestContext.RunValidated(device =>
         {
             using var worker = new VulkanWorker(device, network, new VulkanWorkerOptions { MaxBatch = 1 });
-            worker.SimulateDeviceLoss();
+            device.InjectDeviceLoss();
 
-            var e = Assert.Throws<GhnQatException>(() => worker.Schedule(images, 1));
+            var first = Assert.Throws<GhnQatException>(() => worker.Schedule(images, 1));
+            var later = Assert.Throws<GhnQatException>(() => worker.Schedule(images, 1));
 
-            Assert.That(e!.Code, Is.EqualTo(GhnQatErrorCode.VulkanError));
-            Assert.That(e.Message, Does.Contain("failed earlier"));
+            Assert.That(first!.Code, Is.EqualTo(GhnQatErrorCode.VulkanDeviceLost));
+            Assert.That(first.Message, Does.Contain("vkQueueSubmit failed: VK_ERROR_DEVICE_LOST"));
+            Assert.That(later!.Code, Is.EqualTo(GhnQatErrorCode.VulkanDeviceLost));
+            Assert.That(later.Message, Does.Contain("failed earlier (lost)"));
         });
     }
 

@@ -54,14 +54,21 @@ public sealed unsafe class ComputePipeline : IDisposable
         uint[] code = ShaderLibrary.LoadWords(shaderVariant);
         Vk vk = device.Api;
         Device d = device.Handle;
+        VulkanObjectCounter objects = device.Objects;
         ShaderModule module = default;
         try
         {
             module = CreateModule(vk, d, code);
+            objects.OnCreated(VulkanObjectKind.ShaderModule);
             _setLayout = CreateSetLayout(vk, d, storageBufferCount);
+            objects.OnCreated(VulkanObjectKind.DescriptorSetLayout);
             _layout = CreateLayout(vk, d, _setLayout, pushConstantSizeBytes);
+            objects.OnCreated(VulkanObjectKind.PipelineLayout);
             _pipeline = CreatePipeline(vk, d, module, _layout, specialization, cache?.Handle ?? default);
+            objects.OnCreated(VulkanObjectKind.Pipeline);
             (_pool, _set) = CreateSet(vk, d, _setLayout, storageBufferCount);
+            objects.OnCreated(VulkanObjectKind.DescriptorPool);
+            objects.OnCreated(VulkanObjectKind.DescriptorSet);
         }
         catch
         {
@@ -74,6 +81,7 @@ public sealed unsafe class ComputePipeline : IDisposable
             if (module.Handle != 0)
             {
                 vk.DestroyShaderModule(d, module, null);
+                objects.OnDestroyed(VulkanObjectKind.ShaderModule);
             }
         }
     }
@@ -149,24 +157,30 @@ public sealed unsafe class ComputePipeline : IDisposable
         _disposed = true;
         Vk vk = _device.Api;
         Device d = _device.Handle;
+        VulkanObjectCounter objects = _device.Objects;
         if (_pool.Handle != 0)
         {
-            vk.DestroyDescriptorPool(d, _pool, null);
+            vk.DestroyDescriptorPool(d, _pool, null);   // frees the set too
+            objects.OnDestroyed(VulkanObjectKind.DescriptorPool);
+            objects.OnDestroyed(VulkanObjectKind.DescriptorSet);
         }
 
         if (_pipeline.Handle != 0)
         {
             vk.DestroyPipeline(d, _pipeline, null);
+            objects.OnDestroyed(VulkanObjectKind.Pipeline);
         }
 
         if (_layout.Handle != 0)
         {
             vk.DestroyPipelineLayout(d, _layout, null);
+            objects.OnDestroyed(VulkanObjectKind.PipelineLayout);
         }
 
         if (_setLayout.Handle != 0)
         {
             vk.DestroyDescriptorSetLayout(d, _setLayout, null);
+            objects.OnDestroyed(VulkanObjectKind.DescriptorSetLayout);
         }
     }
 

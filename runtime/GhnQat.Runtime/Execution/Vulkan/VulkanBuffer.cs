@@ -51,6 +51,7 @@ public sealed unsafe class VulkanBuffer : IDisposable
         VkBuffer buffer;
         VulkanCheck.Success(vk.CreateBuffer(device.Handle, &info, null, &buffer), "vkCreateBuffer");
         Handle = buffer;
+        device.Objects.OnCreated(VulkanObjectKind.Buffer);
         try
         {
             vk.GetBufferMemoryRequirements(device.Handle, buffer, out MemoryRequirements needs);
@@ -64,6 +65,7 @@ public sealed unsafe class VulkanBuffer : IDisposable
             DeviceMemory memory;
             VulkanCheck.Success(vk.AllocateMemory(device.Handle, &alloc, null, &memory), "vkAllocateMemory");
             _memory = memory;
+            device.Objects.OnCreated(VulkanObjectKind.DeviceMemory);
             VulkanCheck.Success(vk.BindBufferMemory(device.Handle, buffer, memory, 0), "vkBindBufferMemory");
             bool coherent = (device.MemoryTypeFlags(type) & VulkanDevice.HostCoherent) == VulkanDevice.HostCoherent;
             if (coherent && (allowHostMapping || usage == VulkanBufferUsage.Staging))
@@ -131,7 +133,7 @@ public sealed unsafe class VulkanBuffer : IDisposable
 
         using var staging = new VulkanBuffer(_device, (ulong)bytes.Length, VulkanBufferUsage.Staging);
         staging.Upload(bytes);
-        _device.Transfer.CopyBuffer(staging, this, (ulong)bytes.Length, 0, offsetBytes);
+        _device.CopyBuffer(staging, this, (ulong)bytes.Length, 0, offsetBytes);
     }
 
     /// <summary>
@@ -156,7 +158,7 @@ public sealed unsafe class VulkanBuffer : IDisposable
         }
 
         using var staging = new VulkanBuffer(_device, (ulong)bytes.Length, VulkanBufferUsage.Staging);
-        _device.Transfer.CopyBuffer(this, staging, (ulong)bytes.Length, offsetBytes, 0);
+        _device.CopyBuffer(this, staging, (ulong)bytes.Length, offsetBytes, 0);
         staging.Download(bytes);
     }
 
@@ -179,11 +181,13 @@ public sealed unsafe class VulkanBuffer : IDisposable
         if (Handle.Handle != 0)
         {
             vk.DestroyBuffer(_device.Handle, Handle, null);
+            _device.Objects.OnDestroyed(VulkanObjectKind.Buffer);
         }
 
         if (_memory.Handle != 0)
         {
             vk.FreeMemory(_device.Handle, _memory, null);
+            _device.Objects.OnDestroyed(VulkanObjectKind.DeviceMemory);
         }
     }
 

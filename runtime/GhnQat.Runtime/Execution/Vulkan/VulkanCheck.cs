@@ -1,5 +1,5 @@
-// Turns VkResult codes into GhnQatException(VulkanError) with the call and the Vulkan name of the code,
-// e.g. "vkCreateBuffer failed: VK_ERROR_OUT_OF_DEVICE_MEMORY".
+// Turns VkResult codes into GhnQatException(VulkanError, or VulkanDeviceLost) with the call and the Vulkan name of the
+// code, e.g. "vkCreateBuffer failed: VK_ERROR_OUT_OF_DEVICE_MEMORY".
 using System.Text;
 using GhnQat.Runtime.Errors;
 using Silk.NET.Vulkan;
@@ -17,8 +17,16 @@ internal static class VulkanCheck
         }
     }
 
+    /// <summary>VulkanDeviceLost for VK_ERROR_DEVICE_LOST (the caller must recreate the device), VulkanError otherwise.</summary>
     public static GhnQatException Failure(Result result, string call) =>
-        new(GhnQatErrorCode.VulkanError, $"{call} failed: {Name(result)}");
+        result == Result.ErrorDeviceLost
+            ? new(GhnQatErrorCode.VulkanDeviceLost,
+                $"{call} failed: {Name(result)} (dispose every worker on this device and the device, then create new ones)")
+            : new(GhnQatErrorCode.VulkanError, $"{call} failed: {Name(result)}");
+
+    /// <summary>Whether <paramref name="e"/> reports a failing or lost device (the errors a worker may fall back from).</summary>
+    public static bool IsDeviceFailure(GhnQatException e) =>
+        e.Code is GhnQatErrorCode.VulkanError or GhnQatErrorCode.VulkanDeviceLost;
 
     /// <summary>The C name of a result: Silk's ErrorOutOfDeviceMemory → VK_ERROR_OUT_OF_DEVICE_MEMORY.</summary>
     public static string Name(Result result)

@@ -114,22 +114,13 @@ public sealed unsafe class VulkanCommandRunner : IDisposable
         }
 
         _disposed = true;
-        Vk vk = _device.Api;
         if (_faulted)
         {
             // A timed-out submit may still be pending; its pool and fence must not be destroyed under it.
-            _ = vk.DeviceWaitIdle(_device.Handle);
+            _ = _device.WaitIdle();
         }
 
-        if (_fence.Handle != 0)
-        {
-            vk.DestroyFence(_device.Handle, _fence, null);
-        }
-
-        if (_pool.Handle != 0)
-        {
-            vk.DestroyCommandPool(_device.Handle, _pool, null);
-        }
+        VulkanSubmitObjects.Destroy(_device, _pool, _commands, _fence);
     }
 
     private void CheckDispatch(ComputePipeline pipeline, int pushBytes, uint groupCountX)
@@ -191,24 +182,16 @@ public sealed unsafe class VulkanCommandRunner : IDisposable
             AccessFlags.HostReadBit);
         VulkanCheck.Success(vk.EndCommandBuffer(_commands), "vkEndCommandBuffer");
 
-        CommandBuffer commands = _commands;
-        var submit = new SubmitInfo
-        {
-            SType = StructureType.SubmitInfo,
-            CommandBufferCount = 1,
-            PCommandBuffers = &commands,
-        };
         Fence fence = _fence;
         VulkanCheck.Success(vk.ResetFences(_device.Handle, 1, &fence), "vkResetFences");
-        Result submitted = vk.QueueSubmit(_device.ComputeQueue, 1, &submit, fence);
+        Result submitted = _device.Submit(_commands, fence);
         if (submitted != Result.Success)
         {
             _faulted = true;
             throw VulkanCheck.Failure(submitted, "vkQueueSubmit");
         }
 
-        ulong timeoutNs = (ulong)Timeout.Ticks * 100;   // 1 tick = 100 ns
-        Result waited = vk.WaitForFences(_device.Handle, 1, &fence, true, timeoutNs);
+        Result waited = _device.WaitForFence(fence, Timeout);
         if (waited == Result.Timeout)
         {
             _faulted = true;

@@ -60,11 +60,9 @@ internal sealed unsafe class VulkanCommandStream : IDisposable
         Vk vk = _device.Api;
         Barrier(PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, PipelineStageFlags.HostBit, AccessFlags.HostReadBit);
         VulkanCheck.Success(vk.EndCommandBuffer(_commands), "vkEndCommandBuffer");
-        CommandBuffer commands = _commands;
-        var submit = new SubmitInfo { SType = StructureType.SubmitInfo, CommandBufferCount = 1, PCommandBuffers = &commands };
         Fence fence = _fence;
         VulkanCheck.Success(vk.ResetFences(_device.Handle, 1, &fence), "vkResetFences");
-        VulkanCheck.Success(vk.QueueSubmit(_device.ComputeQueue, 1, &submit, fence), "vkQueueSubmit");
+        VulkanCheck.Success(_device.Submit(_commands, fence), "vkQueueSubmit");
         _pending = true;
     }
 
@@ -72,19 +70,18 @@ internal sealed unsafe class VulkanCommandStream : IDisposable
     public bool Poll()
     {
         if (!_pending) return true;
-        Result status = _device.Api.GetFenceStatus(_device.Handle, _fence);
+        Result status = _device.FenceStatus(_fence);
         if (status == Result.NotReady) return false;
         VulkanCheck.Success(status, "vkGetFenceStatus");
         _pending = false;
         return true;
     }
 
-    /// <summary>Waits for the last submit; VulkanError on a timeout or a lost device.</summary>
+    /// <summary>Waits for the last submit; VulkanError on a timeout, VulkanDeviceLost on a lost device.</summary>
     public void Wait(TimeSpan timeout)
     {
         if (!_pending) return;
-        Fence fence = _fence;
-        Result waited = _device.Api.WaitForFences(_device.Handle, 1, &fence, true, (ulong)timeout.Ticks * 100);
+        Result waited = _device.WaitForFence(_fence, timeout);
         if (waited == Result.Timeout)
             throw new GhnQatException(GhnQatErrorCode.VulkanError,
                 $"vkWaitForFences timed out after {timeout.TotalMilliseconds:0} ms: VK_TIMEOUT (the device may be hung)");
@@ -97,10 +94,8 @@ internal sealed unsafe class VulkanCommandStream : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        Vk vk = _device.Api;
-        if (_pending) _ = vk.DeviceWaitIdle(_device.Handle);
-        if (_fence.Handle != 0) vk.DestroyFence(_device.Handle, _fence, null);
-        if (_pool.Handle != 0) vk.DestroyCommandPool(_device.Handle, _pool, null);
+        if (_pending) _ = _device.WaitIdle();
+        VulkanSubmitObjects.Destroy(_device, _pool, _commands, _fence);
     }
 
     private void Barrier(PipelineStageFlags srcStage, AccessFlags srcAccess, PipelineStageFlags dstStage, AccessFlags dstAccess)

@@ -1,16 +1,25 @@
 // The logical device: one compute queue on the chosen physical device, with exactly the optional features the
 // caller asked for. Dispose it after every buffer, pipeline and command runner created on it, before the instance.
+// Every queue submit and fence wait of its children goes through it: one lock for the shared queue, object counts,
+// and the test hook that makes the device report VK_ERROR_DEVICE_LOST.
 using GhnQat.Runtime.Errors;
 using Silk.NET.Core.Native;
 using Silk.NET.Vulkan;
 
 namespace GhnQat.Runtime.Execution.Vulkan;
 
-/// <summary>A VkDevice with one compute queue. Owns an internal command runner used for staging copies.</summary>
+/// <summary>
+/// A VkDevice with one compute queue. Owns an internal command runner used for staging copies. Several workers may
+/// share it from different threads: submits to the queue and staging copies are serialized here.
+/// </summary>
 public sealed unsafe class VulkanDevice : IDisposable
 {
     private readonly PhysicalDeviceMemoryProperties _memory;
+    // Vulkan requires host access to a VkQueue (vkQueueSubmit, vkDeviceWaitIdle) to be externally synchronized.
+    private readonly Lock _queueGate = new();
+    private readonly Lock _transferGate = new();
     private VulkanCommandRunner? _transfer;
+    private volatile bool _lossInjected;
     private bool _disposed;
 
     /// <summary>Chooses a physical device (see <see cref="VulkanDeviceSelector"/>) and creates the logical device.</summary>
@@ -60,17 +69,66 @@ public sealed unsafe class VulkanDevice : IDisposable
         Info.DeviceType is PhysicalDeviceType.Cpu or PhysicalDeviceType.IntegratedGpu
         && TryFindMemoryType(uint.MaxValue, MemoryPropertyFlags.DeviceLocalBit | HostCoherent, out _);
 
+    /// <summary>
+    /// Created and destroyed counts of every object made on this device (buffers, memory, pipelines, descriptor pools
+    /// and sets, command pools and buffers, fences, query pools, pipeline caches). Readable after disposal.
+    /// </summary>
+    public VulkanObjectCounter Objects { get; } = new();
+
     internal const MemoryPropertyFlags HostCoherent = MemoryPropertyFlags.HostVisibleBit | MemoryPropertyFlags.HostCoherentBit;
 
-    /// <summary>Runner for staging copies, created on first use and disposed with the device.</summary>
-    internal VulkanCommandRunner Transfer
+    /// <summary>
+    /// Copies between buffers through the device's staging runner (created on first use, disposed with the device),
+    /// one copy at a time whichever thread asks.
+    /// </summary>
+    internal void CopyBuffer(VulkanBuffer source, VulkanBuffer destination, ulong sizeBytes, ulong sourceOffsetBytes, ulong destinationOffsetBytes)
     {
-        get
+        lock (_transferGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _transfer ??= new VulkanCommandRunner(this);
+            _transfer ??= new VulkanCommandRunner(this);
+            _transfer.CopyBuffer(source, destination, sizeBytes, sourceOffsetBytes, destinationOffsetBytes);
         }
     }
+
+    /// <summary>Submits one command buffer to <see cref="ComputeQueue"/>, signalling <paramref name="fence"/>.</summary>
+    internal Result Submit(CommandBuffer commands, Fence fence)
+    {
+        if (_lossInjected) return Result.ErrorDeviceLost;
+        var submit = new SubmitInfo { SType = StructureType.SubmitInfo, CommandBufferCount = 1, PCommandBuffers = &commands };
+        lock (_queueGate)
+        {
+            return Api.QueueSubmit(ComputeQueue, 1, &submit, fence);
+        }
+    }
+
+    /// <summary>vkWaitForFences on one fence: Success, Timeout or an error.</summary>
+    internal Result WaitForFence(Fence fence, TimeSpan timeout)
+    {
+        if (_lossInjected) return Result.ErrorDeviceLost;
+        return Api.WaitForFences(Handle, 1, &fence, true, (ulong)timeout.Ticks * 100);   // 1 tick = 100 ns
+    }
+
+    /// <summary>vkGetFenceStatus: Success (signalled), NotReady or an error.</summary>
+    internal Result FenceStatus(Fence fence) => _lossInjected ? Result.ErrorDeviceLost : Api.GetFenceStatus(Handle, fence);
+
+    /// <summary>
+    /// Waits until the queue is idle, so pending work never outlives the pool or buffers it uses. Really waits even
+    /// after <see cref="InjectDeviceLoss"/>: the submits made before the injected loss are still running.
+    /// </summary>
+    internal Result WaitIdle()
+    {
+        lock (_queueGate)
+        {
+            return Api.DeviceWaitIdle(Handle);
+        }
+    }
+
+    /// <summary>
+    /// Test hook: from now on every submit, fence wait and fence query on this device reports VK_ERROR_DEVICE_LOST, as
+    /// after a real loss (which is permanent for the VkDevice). Work already submitted still completes underneath.
+    /// </summary>
+    internal void InjectDeviceLoss() => _lossInjected = true;
 
     /// <summary>Waits for the queue to drain, then destroys the device. Children must be disposed first.</summary>
     public void Dispose()
@@ -80,10 +138,14 @@ public sealed unsafe class VulkanDevice : IDisposable
             return;
         }
 
-        _disposed = true;
-        _transfer?.Dispose();
+        lock (_transferGate)
+        {
+            _disposed = true;
+            _transfer?.Dispose();
+        }
+
         // Ignore the result: a lost device still has to be destroyed.
-        _ = Api.DeviceWaitIdle(Handle);
+        _ = WaitIdle();
         Api.DestroyDevice(Handle, null);
     }
 

@@ -30,7 +30,7 @@ public sealed unsafe class VulkanInstance : IDisposable
     {
         options ??= new VulkanInstanceOptions();
         _log = new ValidationMessageLog(Math.Max(1, options.MaxKeptMessages));
-        Api = LoadApi();
+        Api = LoadApi(options.LoaderLibrary);
         try
         {
             RequireLoaderVersion12(Api);
@@ -103,17 +103,17 @@ public sealed unsafe class VulkanInstance : IDisposable
         Api.Dispose();
     }
 
-    private static Vk LoadApi()
+    private static Vk LoadApi(string? library)
     {
         try
         {
-            return Vk.GetApi();
+            return library is null ? Vk.GetApi() : new Vk(Vk.CreateDefaultContext([library]));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Silk's loader reports a missing library with different exception types across versions and platforms.
             throw new GhnQatException(GhnQatErrorCode.VulkanUnavailable,
-                "the Vulkan loader (libvulkan.so.1) could not be loaded: run scripts/setup " +
+                $"the Vulkan loader ({library ?? "libvulkan.so.1"}) could not be loaded: run scripts/setup " +
                 "(apt packages libvulkan1 and mesa-vulkan-drivers)", e);
         }
     }

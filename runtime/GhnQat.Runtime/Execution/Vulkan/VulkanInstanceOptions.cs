@@ -15,4 +15,10 @@ public sealed record VulkanInstanceOptions
 
     /// <summary>How many of the most recent validation messages <see cref="VulkanInstance.ValidationMessages"/> keeps.</summary>
     public int MaxKeptMessages { get; init; } = 64;
+
+    /// <summary>
+    /// The Vulkan loader library to open (file name or path); null opens the system's (libvulkan.so.1). A seam for the
+    /// no-loader fault test.
+    /// </summary>
+    internal string? LoaderLibrary { get; init; }
 }

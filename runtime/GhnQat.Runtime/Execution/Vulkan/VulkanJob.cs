@@ -22,7 +22,7 @@ public readonly struct VulkanJob : IEquatable<VulkanJob>
     /// <summary>Whether the device has finished (a non-blocking fence query).</summary>
     public bool IsCompleted => _worker is null || _worker.IsComplete(_sequence);
 
-    /// <summary>Blocks until the job finishes; GhnQatException(VulkanError) on a device failure or timeout.</summary>
+    /// <summary>Blocks until the job finishes; GhnQatException(VulkanError) on a device failure or timeout, (VulkanDeviceLost) on a lost device.</summary>
     public void Wait() => _worker?.WaitFor(_sequence);
 
     /// <summary>Awaiter: completes inline when done, otherwise waits for the fence on a thread-pool thread.</summary>

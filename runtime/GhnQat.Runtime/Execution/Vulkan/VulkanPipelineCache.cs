@@ -13,6 +13,7 @@ internal sealed unsafe class VulkanPipelineCache : IDisposable
     private const int HeaderBytes = (4 * 5) + 32;   // 5 uint32 fields + the UUID as 32 hex characters
     private readonly VulkanDevice _device;
     private readonly string _path;
+    private bool _disposed;
 
     /// <summary>Creates the cache, seeded from <paramref name="path"/> when that file was written for this device and driver.</summary>
     public VulkanPipelineCache(VulkanDevice device, string path)
@@ -26,6 +27,7 @@ internal sealed unsafe class VulkanPipelineCache : IDisposable
             PipelineCache cache;
             VulkanCheck.Success(device.Api.CreatePipelineCache(device.Handle, &info, null, &cache), "vkCreatePipelineCache");
             Handle = cache;
+            device.Objects.OnCreated(VulkanObjectKind.PipelineCache);
         }
         LoadedBytes = blob.Length;
     }
@@ -66,7 +68,10 @@ internal sealed unsafe class VulkanPipelineCache : IDisposable
 
     public void Dispose()
     {
-        if (Handle.Handle != 0) _device.Api.DestroyPipelineCache(_device.Handle, Handle, null);
+        if (_disposed || Handle.Handle == 0) return;
+        _disposed = true;
+        _device.Api.DestroyPipelineCache(_device.Handle, Handle, null);
+        _device.Objects.OnDestroyed(VulkanObjectKind.PipelineCache);
     }
 
     private static byte[] Header(VulkanDevice device)

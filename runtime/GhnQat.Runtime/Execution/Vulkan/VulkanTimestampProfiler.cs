@@ -13,6 +13,7 @@ internal sealed unsafe class VulkanTimestampProfiler : IDisposable
     private readonly uint _count;
     private readonly double _periodNs;
     private readonly ulong[] _ticks;
+    private bool _disposed;
 
     /// <exception cref="GhnQatException">VulkanUnavailable when the compute queue has no timestamp support.</exception>
     public VulkanTimestampProfiler(VulkanDevice device, int kernels)
@@ -33,6 +34,7 @@ internal sealed unsafe class VulkanTimestampProfiler : IDisposable
         QueryPool pool;
         VulkanCheck.Success(vk.CreateQueryPool(device.Handle, &info, null, &pool), "vkCreateQueryPool");
         _pool = pool;
+        device.Objects.OnCreated(VulkanObjectKind.QueryPool);
     }
 
     /// <summary>Records the reset of every query (before the first timestamp of a job).</summary>
@@ -59,6 +61,9 @@ internal sealed unsafe class VulkanTimestampProfiler : IDisposable
 
     public void Dispose()
     {
-        if (_pool.Handle != 0) _device.Api.DestroyQueryPool(_device.Handle, _pool, null);
+        if (_disposed || _pool.Handle == 0) return;
+        _disposed = true;
+        _device.Api.DestroyQueryPool(_device.Handle, _pool, null);
+        _device.Objects.OnDestroyed(VulkanObjectKind.QueryPool);
     }
 }

@@ -11,7 +11,10 @@ namespace GhnQat.Runtime.Execution.Vulkan;
 /// A backend-bound worker: owns three device buffers (activations of every tensor, parameters, float images/logits),
 /// one pipeline per kernel and a command stream. <see cref="Schedule"/> returns at once with a <see cref="VulkanJob"/>;
 /// results are read with <see cref="PeekOutput"/> (worker-owned) or copied into caller spans. Steady-state inference
-/// allocates nothing. Not thread-safe. The caller owns the <see cref="VulkanDevice"/> and disposes the worker first.
+/// allocates nothing. Not thread-safe: drive one worker from one thread at a time; workers on different threads may
+/// share one device. The caller owns the <see cref="VulkanDevice"/> and disposes the worker first. After a device
+/// failure (VulkanError, or VulkanDeviceLost) the worker is faulted: without CPU fallback, dispose it and the device and
+/// create new ones.
 /// </summary>
 public sealed class VulkanWorker : IDisposable
 {
@@ -30,6 +33,7 @@ public sealed class VulkanWorker : IDisposable
     private long _scheduled, _completed;
     private int _count, _nextKernel = -1;
     private bool _faulted, _disposed;
+    private GhnQatErrorCode _faultCode = GhnQatErrorCode.VulkanError;
 
     /// <summary>Uploads <paramref name="network"/> to <paramref name="device"/> and builds its pipelines.</summary>
     /// <exception cref="GhnQatException">
@@ -107,7 +111,7 @@ public sealed class VulkanWorker : IDisposable
     /// Quantizes and runs <paramref name="count"/> images (layout [count, C, H, W]) as one submit and returns at once.
     /// Waits first for a previous job that is still running. Allocates nothing.
     /// </summary>
-    /// <exception cref="GhnQatException">InvalidArgument for a wrong float count or batch; VulkanError on device failure (unless falling back).</exception>
+    /// <exception cref="GhnQatException">InvalidArgument for a wrong float count or batch; VulkanError or VulkanDeviceLost on device failure (unless falling back).</exception>
     public VulkanJob Schedule(ReadOnlySpan<float> images, int count)
     {
         if (!Prepare(images, count)) return new VulkanJob(this, _scheduled);
@@ -125,9 +129,9 @@ public sealed class VulkanWorker : IDisposable
 
             _stream.Submit();
         }
-        catch (GhnQatException e) when (e.Code == GhnQatErrorCode.VulkanError)
+        catch (GhnQatException e) when (VulkanCheck.IsDeviceFailure(e))
         {
-            if (!FallBack()) throw;
+            if (!FallBack(e)) throw;
         }
 
         return new VulkanJob(this, _scheduled);
@@ -159,9 +163,9 @@ public sealed class VulkanWorker : IDisposable
                 _stream.Submit();
                 _stream.Wait(_options.FenceTimeout);
             }
-            catch (GhnQatException e) when (e.Code == GhnQatErrorCode.VulkanError)
+            catch (GhnQatException e) when (VulkanCheck.IsDeviceFailure(e))
             {
-                if (!FallBack()) throw;
+                if (!FallBack(e)) throw;
             }
 
             _nextKernel = _faulted || _nextKernel + 1 == _kernels.Count ? -1 : _nextKernel + 1;
@@ -262,7 +266,7 @@ public sealed class VulkanWorker : IDisposable
         _disposed = true;
         // Pending work must finish before its query pool and command pool go; the result is ignored (a lost device
         // must still be torn down).
-        if (_stream is { IsPending: true }) _ = Device.Api.DeviceWaitIdle(Device.Handle);
+        if (_stream is { IsPending: true }) _ = Device.WaitIdle();
         _profiler?.Dispose();
         _stream?.Dispose();
         for (int i = _kernels.Count - 1; i >= 0; i--) _kernels[i].Dispose();
@@ -279,9 +283,9 @@ public sealed class VulkanWorker : IDisposable
         {
             if (_stream.Poll()) _completed = _scheduled;
         }
-        catch (GhnQatException e) when (e.Code == GhnQatErrorCode.VulkanError)
+        catch (GhnQatException e) when (VulkanCheck.IsDeviceFailure(e))
         {
-            if (!FallBack()) throw;
+            if (!FallBack(e)) throw;
         }
 
         return sequence <= _completed;
@@ -303,14 +307,11 @@ public sealed class VulkanWorker : IDisposable
             _stream.Wait(_options.FenceTimeout);
             _completed = _scheduled;
         }
-        catch (GhnQatException e) when (e.Code == GhnQatErrorCode.VulkanError)
+        catch (GhnQatException e) when (VulkanCheck.IsDeviceFailure(e))
         {
-            if (!FallBack()) throw;
+            if (!FallBack(e)) throw;
         }
     }
-
-    /// <summary>Marks the device as failed, as a lost device would (tests of the fallback and error paths).</summary>
-    internal void SimulateDeviceLoss() => _faulted = true;
 
     private IEnumerable<string> Iterate()
     {
@@ -341,8 +342,9 @@ public sealed class VulkanWorker : IDisposable
     }
 
     // After a Vulkan failure: faults the worker; with the fallback allowed, reruns the job on the CPU and returns true.
-    private bool FallBack()
+    private bool FallBack(GhnQatException failure)
     {
+        if (!_faulted) _faultCode = failure.Code;
         _faulted = true;
         _nextKernel = -1;
         if (_hostImages is null) return false;
@@ -353,8 +355,8 @@ public sealed class VulkanWorker : IDisposable
     private void RunOnCpu()
     {
         if (_hostImages is null)
-            throw new GhnQatException(GhnQatErrorCode.VulkanError,
-                $"the Vulkan device '{Device.Info.Name}' failed earlier (lost or hung); dispose this worker and its device and create new ones, or allow the CPU fallback");
+            throw new GhnQatException(_faultCode,
+                $"the Vulkan device '{Device.Info.Name}' failed earlier ({(_faultCode == GhnQatErrorCode.VulkanDeviceLost ? "lost" : "failed or hung")}); dispose this worker and its device and create new ones, or allow the CPU fallback");
         if (_completed == _scheduled && _cpuResult is not null) return;
         int floats = _count * (int)Network.Spec.Input.ElementCount;
         _cpuResult = new CpuReference(Network).Run(_hostImages.AsSpan(0, floats), _count, keepCodes: true);
