@@ -50,24 +50,32 @@ public static class OrtParity
             var ort = expected.Codes(tensor.Id);
             var mine = actualCodes(tensor.Id).Span;
             CheckLength(tensor.Id, ort.Length, mine.Length);
-            var mismatches = new List<ParityMismatch>();
-            long count = 0;
-            double worst = 0;
-            for (int i = 0; i < mine.Length; i++)
-            {
-                double e = ort.ValueAt(i);
-                if (e == mine[i]) continue;
-                count++;
-                worst = Math.Max(worst, Math.Abs(e - mine[i]));
-                if (mismatches.Count < maxExamples) mismatches.Add(new ParityMismatch(i, Position(tensor.Shape, i, imageOffset), e, mine[i]));
-            }
-            results.Add(new TensorParity(tensor.Id, mine.Length, count, worst, mismatches));
+            results.Add(CompareCodes(tensor.Id, tensor.Shape, ort.ValueAt, mine, imageOffset, maxExamples));
         }
         results.Add(CompareLogits(expected.Logits, actualLogits, expected.Classes, imageOffset, maxExamples));
         return new ParityReport(results);
     }
 
-    private static TensorParity CompareLogits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int classes, int imageOffset, int maxExamples)
+    /// <summary>One tensor's codes, batch first: <paramref name="expected"/>(i) against <paramref name="actual"/>[i] (equal lengths).</summary>
+    internal static TensorParity CompareCodes(string id, ActivationShape shape, Func<int, double> expected, ReadOnlySpan<int> actual,
+        int imageOffset, int maxExamples)
+    {
+        var mismatches = new List<ParityMismatch>();
+        long count = 0;
+        double worst = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double e = expected(i);
+            if (e == actual[i]) continue;
+            count++;
+            worst = Math.Max(worst, Math.Abs(e - actual[i]));
+            if (mismatches.Count < maxExamples) mismatches.Add(new ParityMismatch(i, Position(shape, i, imageOffset), e, actual[i]));
+        }
+        return new TensorParity(id, actual.Length, count, worst, mismatches);
+    }
+
+    /// <summary>The logits, [N, classes], bit for bit; throws InvalidArgument when the lengths differ.</summary>
+    internal static TensorParity CompareLogits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int classes, int imageOffset, int maxExamples)
     {
         CheckLength(OnnxNames.Logits, expected.Length, actual.Length);
         var mismatches = new List<ParityMismatch>();
@@ -95,9 +103,9 @@ public static class OrtParity
         return string.Create(CultureInfo.InvariantCulture, $"n={n} c={rest / plane} y={rest % plane / shape.Width} x={rest % shape.Width}");
     }
 
-    private static void CheckLength(string id, int expected, int actual)
+    internal static void CheckLength(string id, int expected, int actual)
     {
         if (expected != actual)
-            throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"parity of '{id}': ORT has {expected} elements, the checked execution {actual}");
+            throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"parity of '{id}': the reference has {expected} elements, the checked execution {actual}");
     }
 }

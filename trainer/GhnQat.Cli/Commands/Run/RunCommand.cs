@@ -125,7 +125,7 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
             }
             double seconds = clock.Elapsed.TotalSeconds;
             int parityImages = Math.Min(s.ParityImages, test.Count);
-            ParityReport? vsCpu = worker is null ? null : CheckAgainstCpu(net, cpu, worker, test, parityImages);
+            ParityReport? vsCpu = worker is null ? null : VulkanCpuParity.Check(worker, test, parityImages).Report;
             ParityReport? parity = s.CheckOrt ? CheckOrt(net, cpu, worker, test, Math.Min(s.OrtImages, test.Count)) : null;
             var profile = worker is not null && s.Profile ? Profile(worker, images.AsSpan(0, batch * test.ImageElements), batch) : null;
             return Report(s, net, test.Count, correct, seconds, device?.Info.Name, vsCpu, parityImages, parity, profile);
@@ -192,45 +192,6 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
         int best = 0;
         for (int i = 1; i < logits.Length; i++) best = logits[i] > logits[best] ? i : best;
         return best;
-    }
-
-    // Every layer's codes and the logits of the Vulkan run against the CPU reference, in the ORT report's format.
-    private static ParityReport CheckAgainstCpu(QuantizedNetwork net, CpuReference cpu, VulkanWorker worker, ImageDataset test, int count)
-    {
-        ParityReport? report = null;
-        var images = new float[worker.MaxBatch * test.ImageElements];
-        for (int start = 0; start < count; start += worker.MaxBatch)
-        {
-            int n = Math.Min(worker.MaxBatch, count - start);
-            var span = images.AsSpan(0, n * test.ImageElements);
-            test.Normalize(start, n, span);
-            var expected = cpu.Run(span, n, keepCodes: true);
-            worker.Schedule(span, n).Wait();
-            var tensors = net.Tensors.Select(t => TensorParityOf(t.Id, n, [.. expected.Codes[t.Id].Select(v => (double)v)],
-                [.. VulkanCodes(worker, t.Id, expected.Codes[t.Id].Length).Select(v => (double)v)], start)).ToList();
-            tensors.Add(TensorParityOf("logits", n, [.. expected.Logits.Select(v => (double)v)], [.. worker.PeekOutput().ToArray().Select(v => (double)v)], start));
-            var part = new ParityReport(tensors);
-            report = report is null ? part : report.Merge(part);
-        }
-        return report!;
-    }
-
-    // Exact comparison of one tensor over n images; positions name the image (from imageOffset) and the flat index in it.
-    private static TensorParity TensorParityOf(string id, int n, double[] want, double[] got, int imageOffset)
-    {
-        var first = new List<ParityMismatch>();
-        long mismatches = 0;
-        double worst = 0;
-        int perImage = want.Length / n;
-        for (int i = 0; i < want.Length; i++)
-        {
-            if (want[i] == got[i]) continue;
-            mismatches++;
-            worst = Math.Max(worst, Math.Abs(want[i] - got[i]));
-            if (first.Count < OrtParity.DefaultMaxExamples)
-                first.Add(new ParityMismatch(i, $"image {imageOffset + (i / perImage)}, element {i % perImage}", want[i], got[i]));
-        }
-        return new TensorParity(id, want.Length, mismatches, worst, first);
     }
 
     private static int[] VulkanCodes(VulkanWorker worker, string id, int length)

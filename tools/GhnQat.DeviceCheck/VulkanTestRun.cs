@@ -1,0 +1,66 @@
+// `tests`: the Vulkan tests of GhnQat.Runtime.Tests, run as they are by NUnit's own assembly runner (no test host,
+// no .NET SDK): op families × bit widths, worker, pack kernel, validation; each test fails on any validation message.
+using System.Globalization;
+using NUnit.Framework.Api;
+using NUnit.Framework.Interfaces;
+using NUnit.Framework.Internal;
+
+namespace GhnQat.DeviceCheck;
+
+/// <summary>
+/// Runs the [Category("Vulkan")] tests but lavapipe's listing (and, unless --quick, the [Explicit] 20-ID-net test);
+/// writes NUnit's result XML.
+/// </summary>
+internal static class VulkanTestRun
+{
+    // The [Explicit] test that is also run when not --quick: 20 ID nets × 4 schemes, every layer against CpuReference.
+    private const string TwentyIdNets = "GhnQat.Runtime.Tests.Vulkan.VulkanWorkerTests.Schedule_TwentyIdNets_EveryLayerBitExactWithCpuReference";
+
+    // Checks how lavapipe is listed, so it fails (GHNQAT_REQUIRE_VULKAN=1) where there is none, as on a GPU machine:
+    // never run here, so that the rehearsal on lavapipe and the GPU run use one filter.
+    private const string LavapipeListing = "GhnQat.Runtime.Tests.Vulkan.VulkanDeviceTests.PhysicalDevices_LavapipeOnly_ListedAsCpuDeviceAndChosenByDefault";
+
+    public static int Run(CheckArgs args)
+    {
+        bool quick = args.Flag("quick"), list = args.Flag("list");
+        string result = args.Text("result") ?? "tests.xml";
+        string? device = Program.DeviceName(args);
+        args.RejectUnknown();
+        // The tests' own switches: fail (not skip) without Vulkan; the device to use.
+        Environment.SetEnvironmentVariable("GHNQAT_REQUIRE_VULKAN", "1");
+        if (device is not null) Environment.SetEnvironmentVariable("GHNQAT_VULKAN_DEVICE", device);
+
+        // The explicit test is named directly under <or>: NUnit runs an [Explicit] test only when a filter names it.
+        string vulkan = $"<and><cat>Vulkan</cat><not><test>{LavapipeListing}</test></not></and>";
+        string filterXml = quick ? $"<filter>{vulkan}</filter>" : $"<filter><or>{vulkan}<test>{TwentyIdNets}</test></or></filter>";
+        ITestFilter filter = TestFilter.FromXml(filterXml);
+        var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
+        runner.Load(typeof(Runtime.Tests.Vulkan.VulkanOpParityTests).Assembly, new Dictionary<string, object>());
+        Console.Out.WriteLine($"tests: {runner.CountTestCases(filter)} test cases match {filterXml}");
+        if (list) return Program.ExitOk;
+
+        ITestResult outcome = runner.Run(new ConsoleListener(Console.Out), filter);
+        File.WriteAllText(result, outcome.ToXml(true).OuterXml);
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{outcome.PassCount} passed, {outcome.FailCount} failed, {outcome.SkipCount + outcome.InconclusiveCount} skipped ({outcome.Duration:F1} s); {result}"));
+        return outcome.FailCount == 0 && outcome.PassCount > 0 ? Program.ExitOk : Program.ExitCheckFailed;
+    }
+
+    /// <summary>One line per finished test case and the message of each failure, on the console the run started with
+    /// (NUnit redirects Console.Out while a test runs).</summary>
+    private sealed class ConsoleListener(TextWriter console) : ITestListener
+    {
+        public void TestStarted(ITest test) { }
+
+        public void TestFinished(ITestResult result)
+        {
+            if (result.Test.IsSuite) return;
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {result.ResultState.Status,-8} {result.Duration,7:F2} s  {result.FullName}"));
+            if (result.ResultState.Status == TestStatus.Failed) console.WriteLine($"    {result.Message}".TrimEnd());
+        }
+
+        public void TestOutput(TestOutput output) => console.Write(output.Text);
+
+        public void SendMessage(TestMessage message) { }
+    }
+}
