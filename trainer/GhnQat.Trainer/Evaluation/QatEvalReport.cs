@@ -25,6 +25,46 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
     public sealed record Cell(string Split, string Bits, string Method, int Images, List<string> Names,
         List<double> Ghn2Protocol, List<double> Deploy);
 
+    /// <summary>Reads a report written by <see cref="Write"/>.</summary>
+    public static QatEvalReport Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<QatEvalReport>(File.ReadAllText(path)) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new GhnQat.Runtime.Errors.GhnQatException(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidFile,
+                $"{path}: not an eval-qat report ({e.Message})");
+        }
+    }
+
+    /// <summary>
+    /// One report from several run on the same nets and images (e.g. a QAT GHN evaluated after the float one): GHNs
+    /// and cells are concatenated, commands joined, times summed. Throws when two reports hold the same cell.
+    /// </summary>
+    public static QatEvalReport Merge(IReadOnlyList<QatEvalReport> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0) throw new ArgumentException("nothing to merge", nameof(parts));
+        var cells = parts.SelectMany(p => p.Cells).ToArray();
+        var duplicate = cells.GroupBy(c => (c.Split, c.Bits, c.Method)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new GhnQat.Runtime.Errors.GhnQatException(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidArgument,
+                $"--merge: {duplicate.Key.Split} {duplicate.Key.Bits} {duplicate.Key.Method} appears in two reports");
+        if (parts.Select(p => (p.Seed, p.CalibrationImages)).Distinct().Count() > 1)
+            throw new GhnQat.Runtime.Errors.GhnQatException(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidArgument,
+                "--merge: the reports differ in seed or calibration images, so their nets or protocol differ");
+        return parts[0] with
+        {
+            Command = string.Join(" ; ", parts.Select(p => p.Command).Distinct()),
+            Commit = string.Join(", ", parts.Select(p => p.Commit).Distinct()),
+            Seconds = parts.Sum(p => p.Seconds),
+            Ghns = parts.SelectMany(p => p.Ghns).DistinctBy(g => g.File).ToArray(),
+            Cells = cells,
+        };
+    }
+
     /// <summary>Writes OUT/NAME.md, .json and .png; returns the paths.</summary>
     public IReadOnlyList<string> Write(string folder, string name)
     {

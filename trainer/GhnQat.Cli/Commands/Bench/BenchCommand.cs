@@ -6,6 +6,7 @@ using System.Text.Json;
 using GhnQat.Runtime.Benchmarks;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Execution.Vulkan;
+using GhnQat.Trainer.Reports;
 using Spectre.Console.Cli;
 
 namespace GhnQat.Cli.Bench;
@@ -68,7 +69,28 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
         Directory.CreateDirectory(s.Out);
         File.WriteAllText(Path.Combine(s.Out, "vulkan.json"), JsonSerializer.Serialize(report, JsonOptions));
         File.WriteAllText(Path.Combine(s.Out, "vulkan.md"), report.ToMarkdown("ghnqat " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1))));
-        Console.Out.WriteLine($"wrote {Path.Combine(s.Out, "vulkan.md")} and vulkan.json");
+        WritePlot(Path.Combine(s.Out, "vulkan.png"), report, device.Info.Name);
+        Console.Out.WriteLine($"wrote {Path.Combine(s.Out, "vulkan.md")}, vulkan.json and vulkan.png");
         return report.AllLogitsExact ? CliApp.ExitOk : CliApp.ExitInternal;
+    }
+
+    /// <summary>Images per second by scheme, mean ± standard error over the nets, one bar per backend.</summary>
+    private static void WritePlot(string path, VulkanBenchmarkReport report, string device)
+    {
+        var schemes = report.Rows.Select(r => r.Scheme).Distinct().ToArray();
+        (string, double[], double[]) Series(string label, Func<VulkanBenchmarkRow, double> value)
+        {
+            var stats = schemes.Select(scheme => report.Rows.Where(r => r.Scheme == scheme).Select(value).ToArray())
+                .Select(v => (Mean: v.Average(), Se: v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Length - 1) / v.Length) : 0))
+                .ToArray();
+            return (label, stats.Select(t => t.Mean).ToArray(), stats.Select(t => t.Se).ToArray());
+        }
+        Plots.Bars(path, $"images/s, batch {report.Batch}: Vulkan on {device} vs ONNX Runtime on the CPU", "images / s", schemes,
+        [
+            Series("Vulkan", r => r.VulkanImagesPerSecond),
+            Series("ORT int8", r => r.OrtInt8ImagesPerSecond),
+            Series("ORT fp32", r => r.OrtFp32ImagesPerSecond),
+            Series("CPU reference", r => r.CpuReferenceImagesPerSecond),
+        ]);
     }
 }

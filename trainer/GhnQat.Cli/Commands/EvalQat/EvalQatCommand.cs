@@ -68,6 +68,10 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         [DefaultValue("docs/results")]
         public string Out { get; init; } = "docs/results";
 
+        [CommandOption("--merge <JSON,...>")]
+        [Description("Instead of evaluating, merge reports written by eval-qat (same nets and images) into one.")]
+        public string? Merge { get; init; }
+
         [CommandOption("--name <NAME>")]
         [Description("Report file name stem.")]
         [DefaultValue("qat")]
@@ -85,7 +89,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
 
         public override Spectre.Console.ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(Ghn)) return Spectre.Console.ValidationResult.Error("--ghn FILE[,FILE…] is required");
+            if (string.IsNullOrWhiteSpace(Ghn) && Merge is null) return Spectre.Console.ValidationResult.Error("--ghn FILE[,FILE…] is required");
             if (Nets is < 1 or > 100_000) return Spectre.Console.ValidationResult.Error("--nets must be 1..100000");
             if (Images < 1) return Spectre.Console.ValidationResult.Error("--images must be ≥ 1");
             if (Calib is < 1 or > 60_000) return Spectre.Console.ValidationResult.Error("--calib must be 1..60000");
@@ -101,6 +105,12 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        if (s.Merge is not null)
+        {
+            var merged = QatEvalReport.Merge(List(s.Merge).Select(QatEvalReport.Read).ToArray());
+            Console.Out.WriteLine("wrote " + string.Join(", ", merged.Write(s.Out, s.Name)));
+            return CliApp.ExitOk;
+        }
         TorchEnvironment.Initialize(s.Threads);
         var bits = List(s.Bits).Select(b => b == QatEvalReport.Fp32 ? b : QuantScheme.Parse(b).Name).Distinct().ToArray();
         bool ghn2 = List(s.Protocols).Contains("ghn2"), deploy = List(s.Protocols).Contains("deploy");
