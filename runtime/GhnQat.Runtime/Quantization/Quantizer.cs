@@ -68,6 +68,37 @@ public static class Quantizer
         return new QuantizedNetwork(spec, scheme, tensors, layers);
     }
 
+    /// <summary>
+    /// <paramref name="network"/> with every conv and linear weight replaced by its quantized value under
+    /// <paramref name="scheme"/> (per output channel, narrow symmetric, scale max|w|/qmax, round half to even, as
+    /// <see cref="Quantize"/> does): the weights the deployed net really multiplies with, before BN folding.
+    /// Per-channel quantization commutes with folding BN's per-channel factor, so calibrating this network gives
+    /// the BN statistics and activation ranges of the deployed net (docs/quantization.md §4).
+    /// </summary>
+    public static FloatNetwork WithQuantizedWeights(FloatNetwork network, QuantScheme scheme)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(scheme);
+        var plan = QuantPlan.Build(network.Spec, scheme);
+        var tensors = network.Parameters.ToDictionary(p => p.Name, p => network.Tensor(p.Name).ToArray(), StringComparer.Ordinal);
+        foreach (var step in plan.Layers.Where(l => l.Op is PlanOp.Conv or PlanOp.Classifier))
+        {
+            var node = network.Spec.Nodes[step.NodeIndex];
+            int bits = QLayerFactory.WeightBits(plan, step);
+            var w = tensors[node.Id + ".weight"];
+            int row = w.Length / node.Out;
+            for (int c = 0; c < node.Out; c++)
+            {
+                var r = w.AsSpan(c * row, row);
+                double maxAbs = 0;
+                foreach (float v in r) maxAbs = Math.Max(maxAbs, Math.Abs((double)v));
+                float scale = QuantContract.WeightScale(maxAbs, bits);
+                for (int i = 0; i < row; i++) r[i] = (float)(QuantContract.WeightCode(r[i], scale, bits) * (double)scale);
+            }
+        }
+        return new FloatNetwork(network.Spec, tensors);
+    }
+
     private static WeightData Weights(FloatNetwork network, CalibrationResult calibration, QuantPlan plan, PlanLayer step,
         QuantTensorInfo input, Func<float, float> multiplierOf)
     {

@@ -72,9 +72,14 @@ public sealed class DeployEvaluator
         return new FloatNetwork(spec, arrays);
     }
 
-    /// <summary>The runtime's calibration of <paramref name="network"/> on the calibration images.</summary>
-    public CalibrationResult Calibrate(FloatNetwork network) =>
-        Calibrator.Calibrate(network, _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism);
+    /// <summary>
+    /// The runtime's calibration of <paramref name="network"/> on the calibration images: with <paramref name="scheme"/>,
+    /// of the net with its weights quantized as deployed (<see cref="Quantizer.WithQuantizedWeights"/>), which is what
+    /// the runtime does before quantizing at that scheme; without, of the float net (the FP32 column).
+    /// </summary>
+    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null) =>
+        Calibrator.Calibrate(scheme is null ? network : Quantizer.WithQuantizedWeights(network, scheme),
+            _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism);
 
     /// <summary>Top-1 (0..1) of the float net with BN frozen to <paramref name="calibration"/>'s statistics.</summary>
     public double FloatAccuracy(FloatNetwork network, CalibrationResult calibration)

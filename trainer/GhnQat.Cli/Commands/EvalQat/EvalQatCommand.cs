@@ -68,6 +68,12 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         [DefaultValue("docs/results")]
         public string Out { get; init; } = "docs/results";
 
+        [CommandOption("--calibrate-on <NET>")]
+        [Description("Deploy protocol: calibrate BN statistics and ranges on the float net (the runtime's contract) or on " +
+            "the net with its weights quantized at each scheme (quantized: an alternative measured in docs/qat.md).")]
+        [DefaultValue("float")]
+        public string CalibrateOn { get; init; } = "float";
+
         [CommandOption("--merge <JSON,...>")]
         [Description("Instead of evaluating, merge reports written by eval-qat (same nets and images) into one.")]
         public string? Merge { get; init; }
@@ -92,6 +98,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
             if (string.IsNullOrWhiteSpace(Ghn) && Merge is null) return Spectre.Console.ValidationResult.Error("--ghn FILE[,FILE…] is required");
             if (Nets is < 1 or > 100_000) return Spectre.Console.ValidationResult.Error("--nets must be 1..100000");
             if (Images < 1) return Spectre.Console.ValidationResult.Error("--images must be ≥ 1");
+            if (CalibrateOn is not ("float" or "quantized")) return Spectre.Console.ValidationResult.Error("--calibrate-on must be float or quantized");
             if (Calib is < 1 or > 60_000) return Spectre.Console.ValidationResult.Error("--calib must be 1..60000");
             foreach (string b in List(Bits))
             {
@@ -114,6 +121,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         TorchEnvironment.Initialize(s.Threads);
         var bits = List(s.Bits).Select(b => b == QatEvalReport.Fp32 ? b : QuantScheme.Parse(b).Name).Distinct().ToArray();
         bool ghn2 = List(s.Protocols).Contains("ghn2"), deploy = List(s.Protocols).Contains("deploy");
+        bool quantizedCalibration = s.CalibrateOn == "quantized";
         var ghns = LoadGhns(List(s.Ghn!));
         try
         {
@@ -139,7 +147,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                         using var scope = NewDisposeScope();
                         var p = NetEvaluator.Predict(g.Model, spec);
                         var floatNet = deploy ? DeployEvaluator.ToFloatNetwork(spec, p) : null;
-                        var calibrated = floatNet is null ? null : deployer.Calibrate(floatNet);
+                        var calibrated = floatNet is null || !widths.Contains(QatEvalReport.Fp32) && quantizedCalibration ? null : deployer.Calibrate(floatNet);
                         foreach (string b in widths)
                         {
                             var scheme = b == QatEvalReport.Fp32 ? null : QuantScheme.Parse(b);
@@ -156,7 +164,8 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                             if (deploy)
                             {
                                 cell.Deploy.Add(scheme is null ? deployer.FloatAccuracy(floatNet!, calibrated!)
-                                    : deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet!, calibrated!, scheme)));
+                                    : deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet!,
+                                        quantizedCalibration ? deployer.Calibrate(floatNet!, scheme) : calibrated!, scheme)));
                             }
                         }
                     }
