@@ -1,5 +1,6 @@
 // The contract's quantizers as differentiable TorchSharp ops: per-channel weights, per-tensor activations.
 using GhnQat.Runtime.Quantization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhnQat.Trainer.Quantization;
@@ -35,7 +36,7 @@ public static class FakeQuant
         int qmax = QuantContract.QMax(bits, isSigned: true);
         using var scope = NewDisposeScope();
         var s = PerChannel(scale, w).to_type(ScalarType.Float64);
-        return (w.detach().to_type(ScalarType.Float64) / s).round().clamp(-qmax, qmax).MoveToOuterDisposeScope();
+        return Clamp((w.detach().to_type(ScalarType.Float64) / s).round(), -qmax, qmax).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ public static class FakeQuant
         Tensor target;
         if (mode == QuantMode.Noise && training)
         {
-            var bound = s * QuantContract.QMax(bits, isSigned: true);
+            var bound = Times(s, QuantContract.QMax(bits, isSigned: true));
             target = (wd + (Uniform(w, noise) * s)).clamp(-bound, bound);
         }
         else
@@ -71,7 +72,7 @@ public static class FakeQuant
     {
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
-        var r = isSigned ? x.detach().abs().max() : x.detach().max().clamp_min(0);
+        var r = isSigned ? x.detach().abs().max() : ClampMin(x.detach().max(), 0);
         return r.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -80,7 +81,7 @@ public static class FakeQuant
     {
         ArgumentNullException.ThrowIfNull(range);
         using var scope = NewDisposeScope();
-        var s = range.detach().to_type(ScalarType.Float64).clamp_min(QuantContract.MinRange) / QuantContract.QMax(bits, isSigned);
+        var s = Over(ClampMin(range.detach().to_type(ScalarType.Float64), QuantContract.MinRange), QuantContract.QMax(bits, isSigned));
         return s.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
@@ -94,8 +95,8 @@ public static class FakeQuant
         ArgumentNullException.ThrowIfNull(scale);
         using var scope = NewDisposeScope();
         var inv = (1.0 / scale.detach().to_type(ScalarType.Float64)).to_type(ScalarType.Float32);
-        return (x.detach() * inv).round()
-            .clamp(QuantContract.QMin(bits, isSigned), QuantContract.QMax(bits, isSigned)).MoveToOuterDisposeScope();
+        return Clamp((x.detach() * inv).round(), QuantContract.QMin(bits, isSigned), QuantContract.QMax(bits, isSigned))
+            .MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -112,8 +113,8 @@ public static class FakeQuant
         if (mode == QuantMode.None) return x;
         using var scope = NewDisposeScope();
         var scale = ActivationScale(usedRange, bits, isSigned);
-        var lo = scale * QuantContract.QMin(bits, isSigned);
-        var hi = scale * QuantContract.QMax(bits, isSigned);
+        var lo = Times(scale, QuantContract.QMin(bits, isSigned));
+        var hi = Times(scale, QuantContract.QMax(bits, isSigned));
         var y = x.clamp(lo, hi);
         var yd = y.detach();
         var target = mode == QuantMode.Noise && training
@@ -133,5 +134,33 @@ public static class FakeQuant
         Array.Fill(shape, 1L);
         shape[0] = w.shape[0];
         return scale.view(shape);
+    }
+
+    // Tensor ⊗ number with the number held in an explicit Scalar until the op returns. An implicit conversion makes a
+    // Scalar nothing references during the native call, so its finalizer can free it mid-call: an hour-long eval
+    // died that way in clamp_min ("Exception raised from toDouble at c10/core/Scalar.h").
+    private static Tensor ClampMin(Tensor t, double min)
+    {
+        using var m = min.ToScalar();
+        return t.clamp_min(m);
+    }
+
+    private static Tensor Clamp(Tensor t, double min, double max)
+    {
+        using var lo = min.ToScalar();
+        using var hi = max.ToScalar();
+        return t.clamp(lo, hi);
+    }
+
+    private static Tensor Times(Tensor t, double factor)
+    {
+        using var f = factor.ToScalar();
+        return t.mul(f);
+    }
+
+    private static Tensor Over(Tensor t, double divisor)
+    {
+        using var d = divisor.ToScalar();
+        return t.div(d);
     }
 }
