@@ -3,6 +3,7 @@ using GhnQat.Cli.Archs;
 using GhnQat.Cli.Bench;
 using GhnQat.Cli.BenchPredict;
 using GhnQat.Cli.BenchTrain;
+using GhnQat.Cli.Demo;
 using GhnQat.Cli.Eval;
 using GhnQat.Cli.EvalQat;
 using GhnQat.Cli.Finetune;
@@ -21,6 +22,11 @@ internal static class Commands
 {
     public static void Register(IConfigurator config)
     {
+        config.AddCommand<DemoCommand>("demo")
+            .WithDescription("The kit end to end: shipped GHN-QAT models predict unseen nets of every split on the device, quantized W4A8/W4A4/W2A2, run on Vulkan (else the CPU reference), checked against the CPU reference and ONNX Runtime; table + report under runs/.")
+            .WithExample("demo")
+            .WithExample("demo", "--nets", "10", "--images", "10000", "--out", "runs/demo-full")
+            .WithExample("demo", "--backend", "cpu", "--bits", "w4a4", "--splits", "id", "--json");
         config.AddBranch("archs", archs =>
         {
             archs.SetDescription("Sample, inspect and measure architectures (ArchSpec JSON) of the mobile CNN space.");

@@ -24,6 +24,9 @@ internal sealed class ConsoleProgress
         _startDone = alreadyDone;
     }
 
+    /// <summary>Where <see cref="Log"/> lines go (stdout by default; stderr when stdout carries JSON).</summary>
+    public TextWriter Writer { get; init; } = Console.Out;
+
     /// <summary>Redraws the bar (terminal only) after <paramref name="done"/> units.</summary>
     public void Update(int done, string detail)
     {
@@ -40,7 +43,7 @@ internal sealed class ConsoleProgress
     public void Log(string line)
     {
         ClearBar();
-        Console.Out.WriteLine(line);
+        Writer.WriteLine(line);
     }
 
     /// <summary>Removes the bar so later output starts on a clean line.</summary>
