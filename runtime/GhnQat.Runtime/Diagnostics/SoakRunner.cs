@@ -1,6 +1,6 @@
 // Runs many inferences through one backend and samples memory after a warm-up, so a leak shows as growth: the managed
 // heap after a full collection, the process RSS, bytes allocated per inference and Vulkan objects created.
-using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GhnQat.Runtime.Errors;
 using GhnQat.Runtime.Execution.Cpu;
@@ -54,58 +54,67 @@ public static class SoakRunner
     }
 
     /// <summary>
-    /// Runs <paramref name="inference"/>(i) for i = 0 … Inferences − 1 (it returns whether the result was correct);
-    /// samples memory once after the warm-up (the baseline) and then <see cref="SoakOptions.Samples"/> times.
+    /// Rounds of the warm-up that end in a sample, its result discarded: twice .NET's tier-up threshold of 30 calls
+    /// (tier 0 → instrumented tier 1 → tier 1), so that the JIT has compiled and optimized everything a sample executes
+    /// (the file reads, the collections, the callbacks a full collection triggers) before the baseline. Without this the
+    /// JIT compiles that code during the measurement, and its code and bookkeeping grow the very RSS being measured
+    /// (about 1 MB over 20 samples; docs/reliability.md, "Soak").
+    /// </summary>
+    public const int PrimingSamples = 64;
+
+    /// <summary>
+    /// After the priming rounds the warm-up goes on until the JIT has compiled no method for this long. Tiered
+    /// compilation promotes hot methods in the background in batches; and the runtime keeps the JIT's freed scratch
+    /// memory (slabs, up to 16 MB) cached and frees it in two generations, one every 2 s, so up to 4 s after the last
+    /// compilation (measured with a 1 s wait: 3.0 MB of C heap freed 2.5 s after the last compilation, 1.8 % of the RSS;
+    /// gone with <c>DOTNET_JitHostMaxSlabCache=0</c>).
+    /// </summary>
+    public const double JitQuietSeconds = 5.0;
+
+    /// <summary>
+    /// Runs <paramref name="inference"/>(i) for i = 0, 1, …: a warm-up of at least <see cref="SoakOptions.WarmupInferences"/>
+    /// (longer until the JIT has settled, see <see cref="JitQuietSeconds"/>), then exactly Inferences − WarmupInferences
+    /// measured ones; <paramref name="inference"/> returns whether the result was correct. Samples memory once after the
+    /// warm-up (the baseline) and then <see cref="SoakOptions.Samples"/> times.
     /// <paramref name="liveObjects"/> and <paramref name="createdObjects"/> read a device's object counts (null: none).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // runs once: compiled optimized at once, never recompiled (OSR) mid-run
     public static SoakReport Run(SoakOptions? options, Func<int, bool> inference, Func<long>? liveObjects = null, Func<long>? createdObjects = null)
     {
         ArgumentNullException.ThrowIfNull(inference);
         options ??= new SoakOptions();
-        int total = options.Inferences, warmup = options.WarmupInferences;
-        if (total < 1 || warmup < 0 || warmup >= total || options.Samples < 1)
+        int measured = options.Inferences - options.WarmupInferences;
+        if (options.Inferences < 1 || options.WarmupInferences < 0 || measured < 1 || options.Samples < 1 || !(options.MaxJitSettleSeconds >= 0))
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
-                $"soak: need Inferences ≥ 1, 0 ≤ WarmupInferences < Inferences and Samples ≥ 1, got {total}, {warmup}, {options.Samples}");
-        int intervals = Math.Min(options.Samples, total - warmup);
+                $"soak: need Inferences ≥ 1, 0 ≤ WarmupInferences < Inferences, Samples ≥ 1 and MaxJitSettleSeconds ≥ 0, got " +
+                $"{options.Inferences}, {options.WarmupInferences}, {options.Samples}, {options.MaxJitSettleSeconds}");
+        int intervals = Math.Min(options.Samples, measured);
 
-        var clock = Stopwatch.StartNew();
-        int mismatches = 0, done = 0;
-        for (; done < warmup; done++) mismatches += inference(done) ? 0 : 1;
-        var samples = new List<SoakSample>(intervals + 1) { Sample(done, clock, liveObjects) };
-        long createdAtBaseline = createdObjects?.Invoke() ?? -1;
+        var loop = new SoakLoop(inference, liveObjects, createdObjects, options.TrimNativeHeap);
+        bool jitSettled = loop.WarmUp(options.WarmupInferences, options.MaxJitSettleSeconds);
+        int warmup = loop.Done;
+        var samples = new SoakSample[intervals + 1];
+        samples[0] = loop.Sample();
+        long createdAtBaseline = loop.CreatedObjects();
         long allocated = 0;
         for (int s = 1; s <= intervals; s++)
         {
-            int until = warmup + (int)((long)(total - warmup) * s / intervals);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (; done < until; done++) mismatches += inference(done) ? 0 : 1;
-            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-            samples.Add(Sample(done, clock, liveObjects));
+            allocated += loop.Infer(warmup + (int)((long)measured * s / intervals));
+            samples[s] = loop.Sample();
         }
 
         return new SoakReport
         {
-            Inferences = total,
+            Inferences = loop.Done,
             WarmupInferences = warmup,
+            JitSettledBeforeBaseline = jitSettled,
             Samples = samples,
             SteadyStateAllocatedBytes = allocated,
-            VulkanObjectsCreatedAfterWarmup = createdObjects is null ? -1 : createdObjects() - createdAtBaseline,
-            Mismatches = mismatches,
-            Seconds = clock.Elapsed.TotalSeconds,
+            VulkanObjectsCreatedAfterWarmup = createdObjects is null ? -1 : loop.CreatedObjects() - createdAtBaseline,
+            NativeHeapTrimmed = options.TrimNativeHeap && ProcessMemory.CanTrimNativeHeap,
+            Mismatches = loop.Mismatches,
+            Seconds = loop.Seconds,
         };
-    }
-
-    private static SoakSample Sample(int inference, Stopwatch clock, Func<long>? liveObjects)
-    {
-        double seconds = clock.Elapsed.TotalSeconds;
-        // Aggressive: the GC also decommits its free memory now instead of gradually over the next seconds, which
-        // otherwise shows as RSS falling by several MB between samples.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        long managed = GC.GetTotalMemory(forceFullCollection: false);
-        return new SoakSample(inference, seconds, managed, ProcessMemory.ResidentBytes(), ProcessMemory.ResidentSharedBytes(),
-            liveObjects?.Invoke() ?? -1);
     }
 
     private static int CheckImages(QuantizedNetwork network, ReadOnlySpan<float> images, int imageCount)
