@@ -28,8 +28,8 @@ internal sealed class DemoSettings : CommandSettings
 
     [CommandOption("--nets <N>")]
     [Description("Nets per split (ArchSpace.Sample(split, N, --seed)).")]
-    [DefaultValue(2)]
-    public int Nets { get; init; } = 2;
+    [DefaultValue(1)]
+    public int Nets { get; init; } = 1;
 
     [CommandOption("--seed <K>")]
     [Description("Seed of the sampled nets.")]
@@ -43,13 +43,13 @@ internal sealed class DemoSettings : CommandSettings
 
     [CommandOption("--images <N>")]
     [Description("Fashion-MNIST test images scored per net (10000 = the whole test set); every layer of each is checked against the CPU reference.")]
-    [DefaultValue(1000)]
-    public int Images { get; init; } = 1000;
+    [DefaultValue(500)]
+    public int Images { get; init; } = 500;
 
     [CommandOption("--ort-images <N>")]
     [Description("Of those, the first N also checked layer by layer against ONNX Runtime.")]
-    [DefaultValue(256)]
-    public int OrtImages { get; init; } = 256;
+    [DefaultValue(128)]
+    public int OrtImages { get; init; } = 128;
 
     [CommandOption("--backend <NAME>")]
     [Description("auto (Vulkan on the best device, else the CPU reference with a message), vulkan (fail without it) or cpu.")]
