@@ -17,6 +17,24 @@ public static class CliApp
     /// <summary>Exit code for an unexpected internal failure.</summary>
     public const int ExitInternal = 70;
 
+    /// <summary>The footer of the root help: exit codes and the options every command shares (docs/cli.md).</summary>
+    public const string ExitCodesHelp = """
+
+        EXIT CODES:
+            0     success
+            2     bad input: an argument, file or spec the kit rejected (one "error: ..." line on stderr)
+            70    internal error, or a check failed (parity mismatch, logits not exact, soak not flat or not clean)
+            74    I/O error: a folder or file that cannot be created or written
+
+        EVERY COMMAND:
+            --help       its options and examples
+            --json       (commands with a result) one JSON document on stdout, log lines on stderr
+            --verbose    the stack trace of an error, after its one line
+
+        Every command, its JSON keys and the exit codes: docs/cli.md
+
+        """;
+
     /// <summary>Runs the CLI with the given arguments and returns the process exit code.</summary>
     public static int Run(string[] args)
     {
@@ -32,9 +50,18 @@ public static class CliApp
             config.SetInterceptor(new UnknownOptionInterceptor());
             Commands.Register(config);
         });
+        string[] rest = args.Where(a => a != "--verbose").ToArray();
         try
         {
-            return app.Run(args.Where(a => a != "--verbose").ToArray());
+            int code = app.Run(rest);
+            if (rest.Length == 0 || rest is ["-h" or "--help"]) Console.Out.Write(ExitCodesHelp);
+            // Spectre answers a branch without its command ("ghnqat archs") with the branch's help and exit code 1.
+            if (code == 1)
+            {
+                Console.Error.WriteLine($"error: '{string.Join(' ', rest)}' needs a command; the help above lists them");
+                return ExitBadInput;
+            }
+            return code;
         }
         catch (GhnQatException e)
         {

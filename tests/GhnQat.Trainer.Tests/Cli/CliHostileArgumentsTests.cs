@@ -53,6 +53,11 @@ public sealed class CliHostileArgumentsTests
         yield return Case("SmaxZero", CliApp.ExitBadInput, "must be ≥ 1, got 0", "archs", "show", Dir + "/spec.json", "--smax", "0");
         yield return Case("UnknownSplit", CliApp.ExitBadInput, "expected one of train", "archs", "stats", "--split", "x", "--count", "1");
         yield return Case("OutUnderAFile", CliApp.ExitIo, "file", "archs", "sample", "--count", "1", "--out", Dir + "/file/sub");
+        yield return Case("JsonMissingFile", CliApp.ExitBadInput, "file not found", "archs", "show", Dir + "/absent.json", "--json");
+        yield return Case("JsonWithAValue", CliApp.ExitBadInput, "'yes'", "archs", "stats", "--count", "1", "--json", "yes");
+        yield return Case("JsonOutUnderAFile", CliApp.ExitIo, "file", "archs", "sample", "--count", "1", "--out", Dir + "/file/sub", "--json");
+        yield return Case("BranchWithoutCommand", CliApp.ExitBadInput, "needs a command", "archs");
+        yield return Case("SoakNegativeJitSettle", CliApp.ExitBadInput, "--max-jit-settle 0..3600", "soak", "--max-jit-settle", "-1");
     }
 
     [TestCaseSource(nameof(Cases))]

@@ -1,6 +1,7 @@
 // `ghnqat archs sample`: writes N specs of one split as canonical JSON files (byte-identical across runs).
 using System.ComponentModel;
 using System.Globalization;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,7 +13,7 @@ namespace GhnQat.Cli.Archs;
 internal sealed class ArchsSampleCommand : Command<ArchsSampleCommand.Settings>
 {
     /// <summary>Options of <c>archs sample</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         /// <summary>Split name.</summary>
         [CommandOption("-s|--split <SPLIT>")]
@@ -54,10 +55,25 @@ internal sealed class ArchsSampleCommand : Command<ArchsSampleCommand.Settings>
         Directory.CreateDirectory(dir);
         var specs = ArchSpace.Sample(split, settings.Count, settings.Seed);
         string name = ArchSpace.SplitName(split);
+        var files = new string[specs.Count];
         for (int i = 0; i < specs.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            specs[i].Save(Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{name}-{i:D5}.json")));
+            files[i] = string.Create(CultureInfo.InvariantCulture, $"{name}-{i:D5}.json");
+            specs[i].Save(Path.Combine(dir, files[i]));
+        }
+        using var json = JsonStdout.Begin(settings.Json);
+        if (json.Enabled)
+        {
+            json.Print(new
+            {
+                split = name, count = specs.Count, seed = settings.Seed, out_dir = dir,
+                files,
+                parameters = new { min = specs.Min(s => s.ParameterCount), max = specs.Max(s => s.ParameterCount) },
+                macs = new { min = specs.Min(s => s.Macs), max = specs.Max(s => s.Macs) },
+                depth = new { min = specs.Min(s => s.Depth), max = specs.Max(s => s.Depth) },
+            });
+            return CliApp.ExitOk;
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {specs.Count} {name} nets (seed {settings.Seed}) to {dir}: params {specs.Min(s => s.ParameterCount)}..{specs.Max(s => s.ParameterCount)}, " +

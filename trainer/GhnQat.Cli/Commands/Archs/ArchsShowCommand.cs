@@ -1,6 +1,7 @@
 // `ghnqat archs show FILE`: validates a spec and prints its graph summary (nodes by kind, edges, params, MACs).
 using System.ComponentModel;
 using System.Globalization;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Graphs;
 using Spectre.Console.Cli;
@@ -12,7 +13,7 @@ namespace GhnQat.Cli.Archs;
 internal sealed class ArchsShowCommand : Command<ArchsShowCommand.Settings>
 {
     /// <summary>Arguments of <c>archs show</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         /// <summary>The spec file.</summary>
         [CommandArgument(0, "<FILE>")]
@@ -42,6 +43,12 @@ internal sealed class ArchsShowCommand : Command<ArchsShowCommand.Settings>
         var counts = graph.CountByOp();
         var graphOps = Enumerable.Range(0, counts.Count).Where(i => counts[i] > 0).Select(i => $"{graph.Vocabulary.Ops[i]} {counts[i]}");
         var roles = graph.Parameters.GroupBy(p => p.Role).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+        if (settings.Json)
+        {
+            using var json = JsonStdout.Begin(enabled: true);
+            json.Print(Document(spec, graph, settings.Detail));
+            return CliApp.ExitOk;
+        }
 
         o.WriteLine($"spec        {spec.Name}: input {spec.Input}, {spec.Classes} classes, hash {spec.StructureHash.ToString("x16", inv)}");
         o.WriteLine($"spec nodes  {spec.Nodes.Count}: {string.Join(", ", specOps)}");
@@ -62,5 +69,45 @@ internal sealed class ArchsShowCommand : Command<ArchsShowCommand.Settings>
         foreach (var p in graph.Parameters)
             o.WriteLine(string.Create(inv, $"tensor {p.Index,4}  {p.Name,-30} {p.Role,-16} {string.Join("x", p.Shape),-16} node {p.NodeIndex}"));
         return CliApp.ExitOk;
+    }
+
+    // The same facts as the text, as one object; --detail adds the node and tensor lists.
+    private static object Document(ArchSpec spec, ArchGraph graph, bool detail)
+    {
+        var counts = graph.CountByOp();
+        return new
+        {
+            name = spec.Name,
+            input = new { channels = spec.Input.Channels, height = spec.Input.Height, width = spec.Input.Width },
+            classes = spec.Classes,
+            structure_hash = spec.StructureHash.ToString("x16", CultureInfo.InvariantCulture),
+            spec_nodes = spec.Nodes.Count,
+            spec_ops = spec.Nodes.GroupBy(n => n.Op).OrderBy(g => g.Key).ToDictionary(g => ArchOps.Name(g.Key), g => g.Count()),
+            parameters = spec.ParameterCount,
+            macs = spec.Macs,
+            depth = spec.Depth,
+            graph = new
+            {
+                nodes = graph.Nodes.Count,
+                ops = Enumerable.Range(0, counts.Count).Where(i => counts[i] > 0).ToDictionary(i => graph.Vocabulary.Ops[i], i => counts[i]),
+                edges = graph.Edges.Count,
+                virtual_edges = graph.VirtualEdges.Count,
+                max_virtual_edge_length = graph.MaxVirtualEdgeLength,
+                forward_levels = graph.ForwardLevels.Count,
+                backward_levels = graph.BackwardLevels.Count,
+                tensors = graph.Parameters.Count,
+                tensor_roles = graph.Parameters.GroupBy(p => p.Role).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count()),
+                parameter_elements = graph.ParameterCount,
+            },
+            node_list = detail ? graph.Nodes.Select(n => new
+            {
+                index = n.Index, name = n.Name, op = graph.Vocabulary.Ops[n.OpIndex], shape = n.TensorShape, rows = n.ShapeIndices,
+                forward_level = n.ForwardLevel, backward_level = n.BackwardLevel,
+            }).ToArray() : null,
+            tensor_list = detail ? graph.Parameters.Select(p => new
+            {
+                index = p.Index, name = p.Name, role = p.Role.ToString(), shape = p.Shape, node = p.NodeIndex,
+            }).ToArray() : null,
+        };
     }
 }

@@ -1,6 +1,7 @@
 // `ghnqat archs stats`: measures parameter, MAC, depth and width ranges per split (the table in docs/architectures.md).
 using System.ComponentModel;
 using System.Globalization;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Graphs;
 using Spectre.Console;
@@ -13,7 +14,7 @@ namespace GhnQat.Cli.Archs;
 internal sealed class ArchsStatsCommand : Command<ArchsStatsCommand.Settings>
 {
     /// <summary>Options of <c>archs stats</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         /// <summary>Split name, or all.</summary>
         [CommandOption("-s|--split <SPLIT>")]
@@ -41,27 +42,47 @@ internal sealed class ArchsStatsCommand : Command<ArchsStatsCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var splits = settings.Split is null ? Enum.GetValues<ArchSplit>() : [ArchSpace.ParseSplit(settings.Split)];
-        var o = Console.Out;
-        o.WriteLine("| split | nets | params min / median / max | MACs min / median / max | depth | widest conv | graph nodes |");
-        o.WriteLine("|---|---|---|---|---|---|---|");
+        var rows = new List<Row>();
         foreach (var split in splits)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var specs = ArchSpace.Sample(split, settings.Count, settings.Seed);
-            var graphNodes = specs.Select(s => ArchGraph.Build(s, maxVirtualEdgeLength: 1).Nodes.Count).ToArray();
-            var widths = specs.Select(s => s.Nodes.Where(n => n.Op == ArchOp.Conv).Max(n => n.Out)).ToArray();
+            var graphNodes = specs.Select(s => (long)ArchGraph.Build(s, maxVirtualEdgeLength: 1).Nodes.Count).ToArray();
+            var widths = specs.Select(s => (long)s.Nodes.Where(n => n.Op == ArchOp.Conv).Max(n => n.Out)).ToArray();
+            rows.Add(new Row(ArchSpace.SplitName(split), specs.Count, Spread.Of(specs.Select(s => s.ParameterCount)), Spread.Of(specs.Select(s => s.Macs)),
+                Spread.Of(specs.Select(s => (long)s.Depth)), Spread.Of(widths), Spread.Of(graphNodes)));
+        }
+        if (settings.Json)
+        {
+            using var json = JsonStdout.Begin(enabled: true);
+            json.Print(new { count = settings.Count, seed = settings.Seed, splits = rows });
+            return CliApp.ExitOk;
+        }
+        var o = Console.Out;
+        o.WriteLine("| split | nets | params min / median / max | MACs min / median / max | depth | widest conv | graph nodes |");
+        o.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {ArchSpace.SplitName(split)} | {specs.Count} | {Range(specs.Select(s => s.ParameterCount))} | {Range(specs.Select(s => s.Macs))} | " +
-                $"{specs.Min(s => s.Depth)}–{specs.Max(s => s.Depth)} | {widths.Min()}–{widths.Max()} | {graphNodes.Min()}–{graphNodes.Max()} |"));
+                $"| {r.Split} | {r.Nets} | {Range(r.Parameters)} | {Range(r.Macs)} | {r.Depth.Min}–{r.Depth.Max} | {r.WidestConv.Min}–{r.WidestConv.Max} | {r.GraphNodes.Min}–{r.GraphNodes.Max} |"));
         }
         return CliApp.ExitOk;
     }
 
-    private static string Range(IEnumerable<long> values)
+    /// <summary>One table row (one JSON element of "splits").</summary>
+    private sealed record Row(string Split, int Nets, Spread Parameters, Spread Macs, Spread Depth, Spread WidestConv, Spread GraphNodes);
+
+    /// <summary>Minimum, median (upper median for an even count) and maximum.</summary>
+    private sealed record Spread(long Min, long Median, long Max)
     {
-        var sorted = values.Order().ToArray();
-        return $"{Short(sorted[0])} / {Short(sorted[sorted.Length / 2])} / {Short(sorted[^1])}";
+        public static Spread Of(IEnumerable<long> values)
+        {
+            var sorted = values.Order().ToArray();
+            return new Spread(sorted[0], sorted[sorted.Length / 2], sorted[^1]);
+        }
     }
+
+    private static string Range(Spread s) => $"{Short(s.Min)} / {Short(s.Median)} / {Short(s.Max)}";
 
     // 12.3K, 4.56M: three significant digits keep the table readable.
     private static string Short(long v) => v switch

@@ -2,7 +2,7 @@
 // the same ID nets, whole net and per layer, at W8A8/W4A8/W4A4/W2A2 (VulkanBenchmark); writes docs/benchmarks/vulkan.{md,json}.
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Benchmarks;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Execution.Vulkan;
@@ -15,7 +15,7 @@ namespace GhnQat.Cli.Bench;
 internal sealed class BenchCommand : Command<BenchCommand.Settings>
 {
     /// <summary>Options of <c>bench</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--nets <N>")]
         [Description("ID nets around the median MAC count of 101 sampled (seed 1).")]
@@ -52,10 +52,9 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
                 : Spectre.Console.ValidationResult.Success();
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var json = JsonStdout.Begin(s.Json);
         var test = FashionMnist.Load(DatasetSplit.Test, s.Data);
         var calib = FashionMnist.Load(DatasetSplit.Train, s.Data).Take(64);
         using var instance = new VulkanInstance(new VulkanInstanceOptions());
@@ -67,10 +66,11 @@ internal sealed class BenchCommand : Command<BenchCommand.Settings>
             cancellationToken);
 
         Directory.CreateDirectory(s.Out);
-        File.WriteAllText(Path.Combine(s.Out, "vulkan.json"), JsonSerializer.Serialize(report, JsonOptions));
+        File.WriteAllText(Path.Combine(s.Out, "vulkan.json"), JsonStdout.Serialize(report));
         File.WriteAllText(Path.Combine(s.Out, "vulkan.md"), report.ToMarkdown("ghnqat " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1))));
         WritePlot(Path.Combine(s.Out, "vulkan.png"), report, device.Info.Name);
         Console.Out.WriteLine($"wrote {Path.Combine(s.Out, "vulkan.md")}, vulkan.json and vulkan.png");
+        if (json.Enabled) json.Print(report);
         return report.AllLogitsExact ? CliApp.ExitOk : CliApp.ExitInternal;
     }
 

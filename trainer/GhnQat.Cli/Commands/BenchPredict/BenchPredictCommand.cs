@@ -3,7 +3,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using GhnQat.Cli.Output;
 using GhnQat.Cli.Predict;
 using GhnQat.Runtime.Architectures;
@@ -24,7 +23,7 @@ namespace GhnQat.Cli.BenchPredict;
 internal sealed class BenchPredictCommand : Command<BenchPredictCommand.Settings>
 {
     /// <summary>Options of <c>bench-predict</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILE>")]
         [Description("GHN model file.")]
@@ -63,6 +62,7 @@ internal sealed class BenchPredictCommand : Command<BenchPredictCommand.Settings
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var json = JsonStdout.Begin(s.Json);
         TorchEnvironment.Initialize(s.Threads);
         var scheme = QuantScheme.Parse(s.Bits);
         var specs = ArchSpace.Sample(ArchSplit.Id, s.Nets, 1);
@@ -100,15 +100,17 @@ internal sealed class BenchPredictCommand : Command<BenchPredictCommand.Settings
         Directory.CreateDirectory(s.Out);
         string stem = Path.Combine(s.Out, "predict");
         AtomicFile.Write(stem + ".md", f => f.Write(Encoding.UTF8.GetBytes(md.ToString())));
-        AtomicFile.Write(stem + ".json", f => f.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        var document = new
         {
             cpu, nets = specs.Count, scheme = scheme.Name, ghn_ms = ghn, calibrate_ms = cal, quantize_ms = quant, pack_ms = pack,
             prediction_part_ms = predictPart, total_ms = total, torchsharp_ghn_ms = torch, speedup_vs_torchsharp = torch / ghn,
-            per_net = runs,
-        }))));
+            per_net = runs, command = Provenance.Command, commit = Provenance.Commit,
+        };
+        AtomicFile.Write(stem + ".json", f => f.Write(Encoding.UTF8.GetBytes(JsonStdout.Serialize(document))));
         Plots.Bars(stem + ".png", "median ms per net", "ms", ["C# GHN", "TorchSharp GHN", "quantize+pack", "calibrate"],
             [("median", [ghn, torch, quant + pack, cal], [0, 0, 0, 0])]);
         Console.Out.WriteLine(md.ToString());
+        if (json.Enabled) json.Print(document);
         return CliApp.ExitOk;
     }
 

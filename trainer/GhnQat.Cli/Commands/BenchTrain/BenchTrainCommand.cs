@@ -2,7 +2,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Data;
@@ -20,7 +19,7 @@ namespace GhnQat.Cli.BenchTrain;
 internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
 {
     /// <summary>Options of <c>bench-train</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILE>")]
         [Description("A trained GHN (default: a fresh GHN of the preset's size; speed does not depend on the weights).")]
@@ -57,6 +56,7 @@ internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var json = JsonStdout.Begin(s.Json);
         TorchEnvironment.Initialize(s.Threads);
         var config = TrainConfig.FromPreset(s.Preset);
         using var model = s.Ghn is null
@@ -81,10 +81,12 @@ internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         md.Append(CultureInfo.InvariantCulture, $"Load average while measuring (other jobs on the machine): {File.ReadAllText("/proc/loadavg").Split(' ')[0]}.\n");
         md.Append("The optimizer update is not included (a few ms). Command: `").Append(Provenance.Command).Append("` at commit `").Append(Provenance.Commit).Append("`.\n\n![parts](train-step.png)\n");
         AtomicFile.Write(stem + ".md", f => f.Write(Encoding.UTF8.GetBytes(md.ToString())));
-        AtomicFile.Write(stem + ".json", f => f.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { cpu, threads = s.Threads, preset = s.Preset, result = r, ghn_share = r.GhnShare }))));
+        var document = new { cpu, threads = s.Threads, preset = s.Preset, result = r, ghn_share = r.GhnShare, command = Provenance.Command, commit = Provenance.Commit };
+        AtomicFile.Write(stem + ".json", f => f.Write(Encoding.UTF8.GetBytes(JsonStdout.Serialize(document))));
         Plots.Bars(stem + ".png", "ms per meta-batch step", "ms", ["GHN forward", "target nets fwd+bwd", "GHN backward", "full step"],
             [("median", [r.GhnForwardMs, r.TargetsMs, r.GhnBackwardMs, r.FullMs], [0, 0, 0, 0])]);
         Console.Out.WriteLine(md.ToString());
+        if (json.Enabled) json.Print(document);
         return CliApp.ExitOk;
     }
 }

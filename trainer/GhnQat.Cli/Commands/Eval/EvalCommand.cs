@@ -17,7 +17,7 @@ namespace GhnQat.Cli.Eval;
 internal sealed class EvalCommand : Command<EvalCommand.Settings>
 {
     /// <summary>Options of <c>eval</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILE>")]
         [Description("GHN model or checkpoint (.safetensors) written by train.")]
@@ -100,7 +100,14 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        if (s.Merge is not null) return MergeReports(s);
+        using var json = JsonStdout.Begin(s.Json);
+        var report = s.Merge is not null ? MergeReports(s) : Evaluate(s, cancellationToken);
+        if (json.Enabled) json.Print(report);   // the report file's data, snake_case keys
+        return CliApp.ExitOk;
+    }
+
+    private static EvalReport Evaluate(Settings s, CancellationToken cancellationToken)
+    {
         TorchEnvironment.Initialize(s.Threads);
         var splits = s.Splits.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(ArchSpace.ParseSplit).ToArray();
@@ -147,10 +154,10 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             loaded.Metadata.GetValueOrDefault("ghnqat.command") ?? "(unknown)", train?.Count ?? 0, rows);
         var files = report.Write(s.Out, s.Name);
         Console.Out.WriteLine("wrote " + string.Join(", ", files));
-        return CliApp.ExitOk;
+        return report;
     }
 
-    private static int MergeReports(Settings s)
+    private static EvalReport MergeReports(Settings s)
     {
         var parts = s.Merge!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(EvalReport.Read).ToArray();
@@ -163,6 +170,6 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
         };
         var files = merged.Write(s.Out, s.Name);
         Console.Out.WriteLine("wrote " + string.Join(", ", files));
-        return CliApp.ExitOk;
+        return merged;
     }
 }

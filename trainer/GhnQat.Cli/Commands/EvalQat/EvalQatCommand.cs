@@ -22,7 +22,7 @@ namespace GhnQat.Cli.EvalQat;
 internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
 {
     /// <summary>Options of <c>eval-qat</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILES>")]
         [Description("Comma-separated GHN files: float GHNs (train) and QAT GHNs (finetune); each is labelled by its train config.")]
@@ -112,12 +112,23 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var json = JsonStdout.Begin(s.Json);
+        QatEvalReport report;
         if (s.Merge is not null)
         {
-            var merged = QatEvalReport.Merge(List(s.Merge).Select(QatEvalReport.Read).ToArray());
-            Console.Out.WriteLine("wrote " + string.Join(", ", merged.Write(s.Out, s.Name)));
-            return CliApp.ExitOk;
+            report = QatEvalReport.Merge(List(s.Merge).Select(QatEvalReport.Read).ToArray());
+            Console.Out.WriteLine("wrote " + string.Join(", ", report.Write(s.Out, s.Name)));
         }
+        else
+        {
+            report = Evaluate(s, cancellationToken);
+        }
+        if (json.Enabled) json.Print(report);   // the report file's data, snake_case keys
+        return CliApp.ExitOk;
+    }
+
+    private static QatEvalReport Evaluate(Settings s, CancellationToken cancellationToken)
+    {
         TorchEnvironment.Initialize(s.Threads);
         var bits = List(s.Bits).Select(b => b == QatEvalReport.Fp32 ? b : QuantScheme.Parse(b).Name).Distinct().ToArray();
         bool ghn2 = List(s.Protocols).Contains("ghn2"), deploy = List(s.Protocols).Contains("deploy");
@@ -182,7 +193,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
             var report = new QatEvalReport(Provenance.Command, Provenance.Commit, s.Seed, clock.Elapsed.TotalSeconds, deployer.CalibrationCount,
                 ghns.Select(g => g.Info).ToList(), cells);
             Console.Out.WriteLine("wrote " + string.Join(", ", report.Write(s.Out, s.Name)));
-            return CliApp.ExitOk;
+            return report;
         }
         finally
         {

@@ -2,6 +2,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using GhnQat.Cli.Train;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Quantization;
 using GhnQat.Trainer;
@@ -21,7 +22,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
     public const string FinetunedFromKey = "ghnqat.finetuned_from";
 
     /// <summary>Options of <c>finetune</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--from <FILE>")]
         [Description("The float GHN (.safetensors model or checkpoint written by train) to start from.")]
@@ -102,7 +103,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         // A resumed run keeps the float GHN it started from, as its checkpoint recorded it.
         string? from = s.From ?? FinetunedFrom(s.Resume!);
         var extra = from is null ? null : new Dictionary<string, string> { [FinetunedFromKey] = from };
-        return TrainRun.Execute(trainer, dir, "finetune", headline, extra, cancellationToken);
+        return TrainRun.Execute(trainer, dir, "finetune", headline, extra, s.Json, cancellationToken);
     }
 
     private static string? FinetunedFrom(string checkpoint)

@@ -25,7 +25,7 @@ namespace GhnQat.Cli.Golden;
 internal sealed class GoldenCommand : Command<GoldenCommand.Settings>
 {
     /// <summary>Options of <c>golden</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILE>")]
         [Description("GHN model or checkpoint written by train.")]
@@ -82,27 +82,29 @@ internal sealed class GoldenCommand : Command<GoldenCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var json = JsonStdout.Begin(s.Json);
         TorchEnvironment.Initialize(threads: 1);
         // One thread: the predicted tensors, hence the golden files, must not depend on the machine's core count.
         var loaded = GhnCheckpoint.Load(s.Ghn!);
         using var model = loaded.Model;
-        if (s.Bits is not null) return WriteQuantized(s, model);
+        if (s.Bits is not null) return WriteQuantized(s, model, json);
         var specs = ArchSpace.Sample(ArchSplit.Id, s.Id, s.Seed)
             .Concat(ArchSpace.Sample(ArchSplit.Wide, 50, s.Seed).OrderBy(n => n.ParameterCount).Take(s.Wide))
             .Concat(ArchSpace.Sample(ArchSplit.BnFree, 50, s.Seed).OrderBy(n => n.ParameterCount).Take(s.BnFree));
         Directory.CreateDirectory(s.Out);
         var meta = Provenance.Metadata();
         meta["ghnqat.ghn_file"] = Path.GetFileName(s.Ghn!);
-        int count = 0;
+        var files = new List<string>();
         foreach (var spec in specs)
         {
             using var scope = NewDisposeScope();
             var predicted = NetEvaluator.Predict(model, spec);
             var arrays = predicted.ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().data<float>().ToArray(), StringComparer.Ordinal);
-            new FloatNetwork(spec, arrays).Save(Path.Combine(s.Out, spec.Name + ".safetensors"), meta);
-            count++;
+            files.Add(Path.Combine(s.Out, spec.Name + ".safetensors"));
+            new FloatNetwork(spec, arrays).Save(files[^1], meta);
         }
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} golden float networks predicted by {s.Ghn} to {s.Out}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {files.Count} golden float networks predicted by {s.Ghn} to {s.Out}"));
+        if (json.Enabled) json.Print(new { ghn = s.Ghn, out_dir = s.Out, kind = "float", schemes = Array.Empty<string>(), images = 0, files });
         return CliApp.ExitOk;
     }
 
@@ -112,7 +114,7 @@ internal sealed class GoldenCommand : Command<GoldenCommand.Settings>
     /// logits for the first test images as the runtime's CpuReference computes them
     /// (OUT/&lt;net&gt;.&lt;scheme&gt;.codes.safetensors.gz; codes as U8/I8 where they fit, else I32).
     /// </summary>
-    private static int WriteQuantized(Settings s, Ghn2 model)
+    private static int WriteQuantized(Settings s, Ghn2 model, JsonStdout json)
     {
         var schemes = s.Bits!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(QuantScheme.Parse).ToArray();
         var specs = ArchSpace.Sample(ArchSplit.Id, 50, s.Seed).OrderBy(n => n.ParameterCount).Take(s.Id).ToArray();
@@ -125,7 +127,7 @@ internal sealed class GoldenCommand : Command<GoldenCommand.Settings>
         var meta = Provenance.Metadata();
         meta["ghnqat.ghn_file"] = Path.GetFileName(s.Ghn!);
         meta["ghnqat.golden_images"] = string.Create(CultureInfo.InvariantCulture, $"the first {s.Images} Fashion-MNIST test images");
-        int count = 0;
+        var files = new List<string>();
         foreach (var spec in specs)
         {
             using var scope = NewDisposeScope();
@@ -145,11 +147,13 @@ internal sealed class GoldenCommand : Command<GoldenCommand.Settings>
                 using (var file = File.Create(stem + ".codes.safetensors.gz"))
                 using (var gz = new GZipStream(file, CompressionLevel.SmallestSize))
                     writer.WriteTo(gz);
-                count++;
+                files.Add(stem + ".qnet.safetensors");
+                files.Add(stem + ".codes.safetensors.gz");
             }
         }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {count} golden quantized networks with the codes of {s.Images} test images, predicted by {s.Ghn}, to {s.Out}"));
+            $"wrote {files.Count / 2} golden quantized networks with the codes of {s.Images} test images, predicted by {s.Ghn}, to {s.Out}"));
+        if (json.Enabled) json.Print(new { ghn = s.Ghn, out_dir = s.Out, kind = "quantized", schemes = schemes.Select(x => x.Name).ToArray(), images = s.Images, files });
         return CliApp.ExitOk;
     }
 

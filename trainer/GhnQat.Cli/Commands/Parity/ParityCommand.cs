@@ -2,7 +2,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using GhnQat.Cli.Output;
 using GhnQat.Cli.Predict;
 using GhnQat.Runtime.Architectures;
@@ -21,7 +20,7 @@ namespace GhnQat.Cli.Parity;
 internal sealed class ParityCommand : Command<ParityCommand.Settings>
 {
     /// <summary>Options of <c>parity</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILE>")]
         [Description("GHN model file.")]
@@ -72,6 +71,7 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        using var json = JsonStdout.Begin(s.Json);
         var split = ArchSpace.ParseSplit(s.Split);
         var schemes = s.Schemes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(QuantScheme.Parse).ToArray();
         var specs = ArchSpace.Sample(split, s.Nets, s.Seed);
@@ -109,11 +109,11 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
                 $"{scheme.Name}: {specs.Count} nets, {tensors} tensors, {values} values, {mismatches} mismatches, logits identical {identical}/{specs.Count}, top-1 {mean:F1} ± {se:F1} %"));
         }
         progress.ClearBar();
-        Write(s, split, rows, test.Count);
+        Write(s, split, rows, test.Count, json);
         return rows.All(r => r.Mismatches == 0) ? CliApp.ExitOk : CliApp.ExitInternal;
     }
 
-    private static void Write(Settings s, ArchSplit split, List<Row> rows, int images)
+    private static void Write(Settings s, ArchSplit split, List<Row> rows, int images, JsonStdout json)
     {
         string name = ArchSpace.SplitName(split);
         var md = new StringBuilder();
@@ -126,9 +126,11 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
         Directory.CreateDirectory(s.Out);
         string stem = Path.Combine(s.Out, $"runtime-parity-{name}");
         AtomicFile.Write(stem + ".md", f => f.Write(Encoding.UTF8.GetBytes(md.ToString())));
-        AtomicFile.Write(stem + ".json", f => f.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(rows))));
+        var document = new { split = name, ghn = s.Ghn, images, command = Provenance.Command, commit = Provenance.Commit, rows };
+        AtomicFile.Write(stem + ".json", f => f.Write(Encoding.UTF8.GetBytes(JsonStdout.Serialize(document))));
         Plots.Bars(stem + ".png", $"runtime top-1 on {images} test images ({name} nets)", "top-1 %", rows.Select(r => r.Scheme).ToArray(),
             [("CPU reference = ORT", rows.Select(r => r.Accuracy).ToArray(), rows.Select(r => r.AccuracyStdError).ToArray())]);
         Console.Out.WriteLine(md.ToString());
+        if (json.Enabled) json.Print(document);
     }
 }

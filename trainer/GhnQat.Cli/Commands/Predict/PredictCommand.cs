@@ -16,7 +16,7 @@ namespace GhnQat.Cli.Predict;
 internal sealed class PredictCommand : Command<PredictCommand.Settings>
 {
     /// <summary>Options of <c>predict</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--ghn <FILE>")]
         [Description("GHN model file (.safetensors) written by train or finetune.")]
@@ -73,9 +73,21 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             result.Quantized.Save(s.Out!, meta);
         }
         var t = result.Timings;
+        long bytes = new FileInfo(s.Out!).Length;
+        if (s.Json)
+        {
+            using var json = JsonStdout.Begin(enabled: true);
+            json.Print(new
+            {
+                arch = spec.Name, parameters = spec.ParameterCount, scheme = scheme?.Name ?? "float", out_file = s.Out, bytes,
+                calibration_images = s.Calib, ghn_file = s.Ghn,
+                timings_ms = new { ghn = t.GhnMs, calibrate = t.CalibrateMs, quantize = t.QuantizeMs, pack = t.PackMs, total = t.TotalMs },
+            });
+            return CliApp.ExitOk;
+        }
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{spec.Name}: {spec.ParameterCount} parameters predicted{(scheme is null ? "" : $", quantized {scheme.Name}")} → {s.Out} " +
-            $"({new FileInfo(s.Out!).Length} bytes)"));
+            $"({bytes} bytes)"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"time: GHN {t.GhnMs:F1} ms, calibrate {t.CalibrateMs:F1} ms ({s.Calib} images), quantize {t.QuantizeMs:F1} ms, pack {t.PackMs:F1} ms, total {t.TotalMs:F1} ms"));
         return CliApp.ExitOk;

@@ -3,7 +3,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Errors;
 using GhnQat.Runtime.Execution.Cpu;
@@ -18,7 +18,7 @@ namespace GhnQat.Cli.Run;
 internal sealed class RunCommand : Command<RunCommand.Settings>
 {
     /// <summary>Options of <c>run</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--net <FILE>")]
         [Description("Quantized network file written by predict.")]
@@ -66,10 +66,6 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
         [DefaultValue(256)]
         public int OrtImages { get; init; } = 256;
 
-        [CommandOption("--json")]
-        [Description("Print the result as one JSON object instead of text.")]
-        public bool Json { get; init; }
-
         public override Spectre.Console.ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Net)) return Spectre.Console.ValidationResult.Error("--net FILE is required");
@@ -80,8 +76,6 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
             return Spectre.Console.ValidationResult.Success();
         }
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
@@ -159,7 +153,8 @@ internal sealed class RunCommand : Command<RunCommand.Settings>
         };
         if (s.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+            using var json = JsonStdout.Begin(enabled: true);
+            json.Print(result);
         }
         else
         {

@@ -3,7 +3,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Calibration;
 using GhnQat.Runtime.Diagnostics;
@@ -31,6 +31,11 @@ internal sealed class SoakCommand : Command<SoakCommand.Settings>
         [Description("Inferences before the baseline sample, at least: it goes on until the JIT has compiled nothing for 5 s (the sampling code runs 64 times in it).")]
         [DefaultValue(1000)]
         public int Warmup { get; init; } = 1000;
+
+        [CommandOption("--max-jit-settle <S>")]
+        [Description("Seconds the warm-up waits at most for the JIT to go quiet; 0 takes the baseline right after --warmup (quick checks).")]
+        [DefaultValue(30.0)]
+        public double MaxJitSettle { get; init; } = 30;
 
         [CommandOption("--samples <N>")]
         [Description("Memory samples after the baseline, evenly spaced.")]
@@ -72,14 +77,21 @@ internal sealed class SoakCommand : Command<SoakCommand.Settings>
         [DefaultValue(61)]
         public int Seed { get; init; } = 61;
 
-        [CommandOption("--json <FILE>")]
-        [Description("Also write the figures and every sample to this JSON file.")]
-        public string? Json { get; init; }
+        [CommandOption("--json [FILE]")]
+        [Description("Without FILE: print the figures and every sample as one JSON document on stdout (the text goes to stderr). " +
+            "With FILE: also write that document to FILE, the text staying on stdout.")]
+        public FlagValue<string>? Json { get; init; }
+
+        /// <summary>The file named by --json FILE, if any.</summary>
+        public string? JsonFile => Json is { IsSet: true, Value: { Length: > 0 } file } ? file : null;
+
+        /// <summary>Bare --json: the document goes to stdout.</summary>
+        public bool JsonToStdout => Json is { IsSet: true } && JsonFile is null;
 
         public override Spectre.Console.ValidationResult Validate()
         {
-            if (Inferences < 2 || Warmup < 0 || Warmup >= Inferences || Samples < 1)
-                return Spectre.Console.ValidationResult.Error("--inferences must be ≥ 2, --warmup in 0..inferences−1, --samples ≥ 1");
+            if (Inferences < 2 || Warmup < 0 || Warmup >= Inferences || Samples < 1 || !(MaxJitSettle is >= 0 and <= 3600))
+                return Spectre.Console.ValidationResult.Error("--inferences must be ≥ 2, --warmup in 0..inferences−1, --samples ≥ 1, --max-jit-settle 0..3600");
             if (Backend.ToLowerInvariant() is not ("cpu" or "vulkan"))
                 return Spectre.Console.ValidationResult.Error($"--backend '{Backend}' is not available; expected cpu or vulkan");
             return Spectre.Console.ValidationResult.Success();
@@ -89,14 +101,15 @@ internal sealed class SoakCommand : Command<SoakCommand.Settings>
     private const int Images = 16;
     // Flat: managed heap and RSS (after the trim) each within 1 % of the baseline (docs/reliability.md, "Soak").
     private const double FlatFraction = 0.01;
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         QuantizedNetwork network = s.Net is null ? DefaultNetwork(s.Scheme, s.Seed) : QuantizedNetwork.Load(s.Net);
         float[] images = SyntheticImages(network.Spec.Input, Images, s.Seed);
-        var options = new SoakOptions { Inferences = s.Inferences, WarmupInferences = s.Warmup, Samples = s.Samples, TrimNativeHeap = !s.NoTrim };
+        var options = new SoakOptions { Inferences = s.Inferences, WarmupInferences = s.Warmup, Samples = s.Samples, TrimNativeHeap = !s.NoTrim,
+            MaxJitSettleSeconds = s.MaxJitSettle };
         var run = new SoakRun(network, s);
+        using var json = JsonStdout.Begin(s.JsonToStdout);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak: {s.Inferences - s.Warmup} measured one-image inferences after a warm-up of at least {s.Warmup} of {network.Spec.Name} {network.Scheme.Name}, {s.Samples} samples"));
         SoakReport report = run.Execute(images, options);
@@ -104,8 +117,10 @@ internal sealed class SoakCommand : Command<SoakCommand.Settings>
         bool clean = report.Mismatches == 0 && run.ValidationMessages == 0 && (run.Objects?.TotalLive ?? 0) == 0
             && report.VulkanObjectsCreatedAfterWarmup <= 0;
         Print(report, run, flat);
-        if (s.Json is not null)
-            AtomicFile.Write(s.Json, stream => stream.Write(Encoding.UTF8.GetBytes(Json(report, run, network, flat && clean))));
+        object document = Document(report, run, network, flat && clean);
+        if (s.JsonFile is not null)
+            AtomicFile.Write(s.JsonFile, stream => stream.Write(Encoding.UTF8.GetBytes(JsonStdout.Serialize(document))));
+        if (json.Enabled) json.Print(document);
         return flat && clean ? CliApp.ExitOk : CliApp.ExitInternal;
     }
 
@@ -135,7 +150,7 @@ internal sealed class SoakCommand : Command<SoakCommand.Settings>
             $"{r.Inferences} inferences in {r.Seconds:F1} s ({r.InferencesPerSecond:F0}/s); memory flat (managed heap and RSS within 1 %): {(flat ? "yes" : "NO")}"));
     }
 
-    private static string Json(SoakReport r, SoakRun run, QuantizedNetwork network, bool passed) => JsonSerializer.Serialize(new
+    private static object Document(SoakReport r, SoakRun run, QuantizedNetwork network, bool passed) => new
     {
         command = Output.Provenance.Command,
         commit = Output.Provenance.Commit,
@@ -174,8 +189,8 @@ internal sealed class SoakCommand : Command<SoakCommand.Settings>
             resident_anonymous_bytes = x.Resident.AnonymousBytes, resident_file_bytes = x.Resident.FileBytes,
             resident_shmem_bytes = x.Resident.SharedMemoryBytes, resident_before_trim_bytes = x.ResidentBeforeTrim.TotalBytes,
             live_vulkan_objects = x.LiveVulkanObjects, jit_compiled_methods = x.JitCompiledMethods,
-        }),
-    }, JsonOptions);
+        }).ToArray(),
+    };
 
     // The smallest of 8 sampled ID nets (the CI soak's net for seed 61), Kaiming weights, calibrated on synthetic images.
     private static QuantizedNetwork DefaultNetwork(string scheme, int seed)

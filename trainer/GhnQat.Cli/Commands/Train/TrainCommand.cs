@@ -1,6 +1,7 @@
 // `ghnqat train`: trains a GHN-2 in float on the train split, with resumable checkpoints, progress and a loss curve.
 using System.ComponentModel;
 using System.Globalization;
+using GhnQat.Cli.Output;
 using GhnQat.Runtime.Data;
 using GhnQat.Trainer;
 using GhnQat.Trainer.Training;
@@ -12,7 +13,7 @@ namespace GhnQat.Cli.Train;
 internal sealed class TrainCommand : Command<TrainCommand.Settings>
 {
     /// <summary>Options of <c>train</c>.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : JsonSettings
     {
         [CommandOption("--preset <NAME>")]
         [Description("tiny (seconds, for tests) or small (the real CPU run, about an hour on 2 cores).")]
@@ -84,7 +85,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         string dir = settings.Out ?? Path.Combine("runs", "ghn-" + config.Preset);
         string headline = string.Create(CultureInfo.InvariantCulture,
             $"training GHN-2 ({config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, hidden {config.Ghn.Hidden}, {trainer.Model.parameters().Sum(p => p.numel())} params) from step {trainer.Step} → {dir}");
-        return TrainRun.Execute(trainer, dir, "train", headline, extraMetadata: null, cancellationToken);
+        return TrainRun.Execute(trainer, dir, "train", headline, extraMetadata: null, settings.Json, cancellationToken);
     }
 
     private static TrainConfig Configure(Settings s)

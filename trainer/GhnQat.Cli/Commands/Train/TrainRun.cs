@@ -13,11 +13,13 @@ internal static class TrainRun
 
     /// <summary>
     /// Runs the remaining steps. <paramref name="headline"/> is printed first; <paramref name="extraMetadata"/> is added
-    /// to every checkpoint and to the final model (e.g. the float GHN a finetune started from).
+    /// to every checkpoint and to the final model (e.g. the float GHN a finetune started from). With
+    /// <paramref name="json"/> the log lines go to stderr and the result (files, summary, config) is printed as JSON.
     /// </summary>
     public static int Execute(GhnTrainer trainer, string dir, string label, string headline,
-        IReadOnlyDictionary<string, string>? extraMetadata, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string>? extraMetadata, bool json, CancellationToken cancellationToken)
     {
+        using var stdout = JsonStdout.Begin(json);
         var config = trainer.Config;
         Directory.CreateDirectory(dir);
         string checkpoint = Path.Combine(dir, "checkpoint.safetensors");
@@ -57,10 +59,21 @@ internal static class TrainRun
         }
         progress.ClearBar();
         string model = Path.Combine(dir, "ghn.safetensors");
-        var final = With(Provenance.Metadata(Dataset, JsonSerializer.Serialize(TrainLog.Summary(history))), extraMetadata);
+        var summary = TrainLog.Summary(history);
+        var final = With(Provenance.Metadata(Dataset, JsonSerializer.Serialize(summary)), extraMetadata);
         GhnCheckpoint.Save(model, trainer.Model, config, adam: null, trainer.Step, final);
-        TrainLog.Plot(Path.Combine(dir, "loss.png"), history, config.Preset);
-        Console.Out.WriteLine($"wrote {model} (model), {checkpoint} (resumable), {logPath}, {Path.Combine(dir, "loss.png")}");
+        string plot = Path.Combine(dir, "loss.png");
+        TrainLog.Plot(plot, history, config.Preset);
+        Console.Out.WriteLine($"wrote {model} (model), {checkpoint} (resumable), {logPath}, {plot}");
+        if (stdout.Enabled)
+        {
+            using var configJson = JsonDocument.Parse(config.ToJson());
+            stdout.Print(new
+            {
+                model, checkpoint, log = logPath, plot, summary,
+                config = configJson.RootElement, command = Provenance.Command, commit = Provenance.Commit,
+            });
+        }
         return CliApp.ExitOk;
     }
 

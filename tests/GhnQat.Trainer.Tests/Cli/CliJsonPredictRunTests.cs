@@ -1,0 +1,56 @@
+// `predict --json` then `run --json` on a small ID net with the shipped float GHN: the on-device chain's results as
+// JSON (needs Fashion-MNIST for calibration and test images).
+using System.Text.Json;
+using GhnQat.Cli;
+using GhnQat.Runtime.Data;
+using static GhnQat.Trainer.Tests.Cli.CliJsonTests;
+using static GhnQat.Trainer.Tests.Cli.CliRunner;
+
+namespace GhnQat.Trainer.Tests.Cli;
+
+[NonParallelizable] // Console.Out/Error are redirected per test.
+public sealed class CliJsonPredictRunTests
+{
+    private string _dir = "";
+
+    [OneTimeSetUp]
+    public void RequireData()
+    {
+        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
+        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
+            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
+        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+    }
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-cli-json-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void PredictThenRun_Json_TimingsAndExactOrtCheck()
+    {
+        string ghn = Path.Combine(RepoRoot.Path, "models", "ghn2-small.safetensors");
+        string net = Path.Combine(_dir, "net.safetensors");
+        Assert.That(Run("archs", "sample", "--split", "id", "--count", "2", "--seed", "1", "--out", _dir).Code, Is.EqualTo(CliApp.ExitOk));
+
+        var predicted = Run("predict", "--ghn", ghn, "--arch", Path.Combine(_dir, "id-00001.json"), "--bits", "w4a4", "--calib", "16",
+            "--out", net, "--json");
+        var ran = Run("run", "--net", net, "--images", "16", "--batch", "8", "--check-ort", "--ort-images", "8", "--json");
+
+        Assert.That(predicted.Code, Is.EqualTo(CliApp.ExitOk), predicted.Err);
+        Assert.That(ran.Code, Is.EqualTo(CliApp.ExitOk), ran.Err);
+        using var p = JsonDocument.Parse(predicted.Out);
+        using var r = JsonDocument.Parse(ran.Out);
+        AssertKeys(p.RootElement, "arch", "parameters", "scheme", "out_file", "bytes", "calibration_images", "timings_ms");
+        AssertKeys(p.RootElement.GetProperty("timings_ms"), "ghn", "calibrate", "quantize", "pack", "total");
+        AssertKeys(r.RootElement, "net", "arch", "scheme", "backend", "images", "accuracy", "images_per_second", "ort");
+        Assert.That(p.RootElement.GetProperty("bytes").GetInt64(), Is.EqualTo(new FileInfo(net).Length));
+        Assert.That(r.RootElement.GetProperty("ort").GetProperty("exact").GetBoolean(), Is.True);
+    }
+}
