@@ -44,7 +44,7 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(batches);
         var list = batches.ToList();
         foreach (var b in list) CheckShape(network, b.Channels, b.Height, b.Width, "calibration batch");
-        return Run(network, list.Select(b => (b.Images, b.Count)).ToList(), maxDegreeOfParallelism);
+        return Run(network, list.Select(b => (b.Images, b.Count)).ToList(), maxDegreeOfParallelism, quantizer: null);
     }
 
     /// <summary>
@@ -57,21 +57,59 @@ public static class Calibrator
     {
         ArgumentNullException.ThrowIfNull(network);
         long perImage = network.Spec.Input.ElementCount;
-        if (count < 1 || images.Length != count * perImage)
-            throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
-                $"calibration of '{network.Spec.Name}': {images.Length} floats do not hold {count} images of {network.Spec.Input} (expected count ≥ 1 and {count * perImage} floats)");
-        if (batchSize < 1)
-            throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"calibration batch size must be ≥ 1, got {batchSize}");
+        CheckImages(network, images, count, batchSize, perImage);
+        return Run(network, SplitBatches(images, count, batchSize, perImage), maxDegreeOfParallelism, quantizer: null);
+    }
+
+    /// <summary>
+    /// Quantization-aware calibration for deployment at <paramref name="scheme"/> (docs/quantization.md §4): the
+    /// net the statistics are measured on is the one that will run — weights quantized by the scheme's rule, and
+    /// every quantized activation (image included) snapped to its deployed grid. Pass 1 calibrates the
+    /// weight-quantized net with float activations (as <see cref="Calibrate(FloatNetwork, ReadOnlyMemory{float}, int, int, int)"/>);
+    /// its ranges define the activation grids; pass 2 repeats both steps (BN batch statistics, then ranges with BN
+    /// frozen) with those grids applied after each quantized tensor. Pass 2's statistics and ranges are the result,
+    /// so every BN sees its conv's output as the integer net computes it, which a 2-bit net needs.
+    /// </summary>
+    /// <exception cref="GhnQatException">As the float overload; InvalidArchSpec when the net cannot be deployed.</exception>
+    public static CalibrationResult CalibrateFor(FloatNetwork network, QuantScheme scheme, ReadOnlyMemory<float> images, int count,
+        int batchSize = DefaultBatchSize, int maxDegreeOfParallelism = 1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(scheme);
+        long perImage = network.Spec.Input.ElementCount;
+        CheckImages(network, images, count, batchSize, perImage);
+        var batches = SplitBatches(images, count, batchSize, perImage);
+        var weightQuantized = Quantizer.WithQuantizedWeights(network, scheme);
+        var first = Run(weightQuantized, batches, maxDegreeOfParallelism, quantizer: null);
+        var grids = ActivationGrid.ForPlan(QuantPlan.Build(network.Spec, scheme), first.Ranges);
+        return Run(weightQuantized, batches, maxDegreeOfParallelism, (id, values) =>
+        {
+            if (grids.TryGetValue(id, out var grid)) grid.Apply(values);
+        });
+    }
+
+    private static List<(ReadOnlyMemory<float> Images, int Count)> SplitBatches(ReadOnlyMemory<float> images, int count, int batchSize, long perImage)
+    {
         var batches = new List<(ReadOnlyMemory<float>, int)>();
         for (int start = 0; start < count; start += batchSize)
         {
             int n = Math.Min(batchSize, count - start);
             batches.Add((images.Slice((int)(start * perImage), (int)(n * perImage)), n));
         }
-        return Run(network, batches, maxDegreeOfParallelism);
+        return batches;
     }
 
-    private static CalibrationResult Run(FloatNetwork network, List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism)
+    private static void CheckImages(FloatNetwork network, ReadOnlyMemory<float> images, int count, int batchSize, long perImage)
+    {
+        if (count < 1 || images.Length != count * perImage)
+            throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
+                $"calibration of '{network.Spec.Name}': {images.Length} floats do not hold {count} images of {network.Spec.Input} (expected count ≥ 1 and {count * perImage} floats)");
+        if (batchSize < 1)
+            throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"calibration batch size must be ≥ 1, got {batchSize}");
+    }
+
+    private static CalibrationResult Run(FloatNetwork network, List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism,
+        FloatActivationQuantizer? quantizer)
     {
         if (batches.Count == 0)
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"calibration of '{network.Spec.Name}' got no images");
@@ -81,7 +119,7 @@ public static class Calibrator
         // that cannot be deployed before any work is done.
         var plan = QuantPlan.Build(network.Spec, QuantScheme.W8A8);
         var executor = new FloatExecutor(network);
-        var batchNorm = PopulationStatistics(network, executor, batches, parallelism);
+        var batchNorm = PopulationStatistics(network, executor, batches, parallelism, quantizer);
 
         var signed = plan.Tensors.ToDictionary(t => t.Id, t => t.IsSigned, StringComparer.Ordinal);
         var perBatch = new Dictionary<string, double>[batches.Count];
@@ -94,7 +132,7 @@ public static class Calibrator
             executor.Forward(batches[b].Images.Span, batches[b].Count, batchNorm, observer: (node, output) =>
             {
                 if (signed.TryGetValue(node.Id, out bool isSigned)) maxima[node.Id] = BatchMax(output, isSigned);
-            });
+            }, quantizer: quantizer);
             perBatch[b] = maxima;
         });
         var ranges = new Dictionary<string, float>(StringComparer.Ordinal);
@@ -112,13 +150,13 @@ public static class Calibrator
     }
 
     private static Dictionary<string, BatchNormStatistics> PopulationStatistics(FloatNetwork network, FloatExecutor executor,
-        List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism)
+        List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism, FloatActivationQuantizer? quantizer)
     {
         var result = new Dictionary<string, BatchNormStatistics>(StringComparer.Ordinal);
         var bns = network.Spec.Nodes.Where(n => n.Op == ArchOp.BatchNorm).ToList();
         if (bns.Count == 0) return result;
         var perBatch = new IReadOnlyDictionary<string, BatchNormStatistics>[batches.Count];
-        ForEachBatch(batches.Count, parallelism, b => perBatch[b] = executor.Forward(batches[b].Images.Span, batches[b].Count).BatchStatistics);
+        ForEachBatch(batches.Count, parallelism, b => perBatch[b] = executor.Forward(batches[b].Images.Span, batches[b].Count, quantizer: quantizer).BatchStatistics);
         foreach (var n in bns)
         {
             int channels = network.Spec.ShapeOf(n.Id).Channels;

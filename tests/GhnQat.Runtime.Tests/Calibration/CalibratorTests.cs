@@ -5,6 +5,7 @@ using GhnQat.Runtime.Calibration;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Errors;
 using GhnQat.Runtime.Networks;
+using GhnQat.Runtime.Quantization;
 using GhnQat.Runtime.Tests.Networks;
 
 namespace GhnQat.Runtime.Tests.Calibration;
@@ -87,6 +88,50 @@ public sealed class CalibratorTests
             Assert.That(two.BatchNorm[id].Mean.ToArray(), Is.EqualTo(s.Mean.ToArray()), id);
             Assert.That(two.BatchNorm[id].Variance.ToArray(), Is.EqualTo(s.Variance.ToArray()), id);
         }
+    }
+
+    [Test]
+    public void CalibrateFor_AnyParallelism_GivesIdenticalResults()
+    {
+        var spec = ArchSpace.Sample(ArchSplit.Id, 1, 5)[0];
+        var net = TestFloatNets.RandomWithBiases(spec, 5);
+        float[] images = TestFloatNets.Images(spec.Input, 24, 6);
+
+        var one = Calibrator.CalibrateFor(net, QuantScheme.W2A2, images, 24, batchSize: 8);
+        var two = Calibrator.CalibrateFor(net, QuantScheme.W2A2, images, 24, batchSize: 8, maxDegreeOfParallelism: 2);
+
+        Assert.That(two.Ranges, Is.EqualTo(one.Ranges));
+        foreach (var (id, s) in one.BatchNorm)
+            Assert.That(two.BatchNorm[id].Variance.ToArray(), Is.EqualTo(s.Variance.ToArray()), id);
+    }
+
+    [Test]
+    public void CalibrateFor_EightBits_StaysCloseToFloatWhileTwoBitsMovesTheStatistics()
+    {
+        var spec = ArchSpace.Sample(ArchSplit.Id, 1, 9)[0];
+        var net = TestFloatNets.RandomWithBiases(spec, 9);
+        float[] images = TestFloatNets.Images(spec.Input, 32, 10);
+
+        var fp = Calibrator.Calibrate(net, images, 32, batchSize: 16);
+        var w8 = Calibrator.CalibrateFor(net, QuantScheme.W8A8, images, 32, batchSize: 16);
+        var w2 = Calibrator.CalibrateFor(net, QuantScheme.W2A2, images, 32, batchSize: 16);
+
+        // 8-bit grids perturb each tensor by a fraction of a percent of its range (a max over a batch amplifies that
+        // a little, through several layers); 2-bit weights and codes change the convs' outputs, so the BN statistics
+        // measured on them must differ.
+        var changes = fp.Ranges.Select(kv => Math.Abs(w8.Ranges[kv.Key] - kv.Value) / kv.Value).Order().ToArray();
+        Assert.That(changes[changes.Length / 2], Is.LessThan(0.01), "median relative range change at W8A8");
+        Assert.That(changes[^1], Is.LessThan(0.06), "largest relative range change at W8A8");
+        Assert.That(fp.BatchNorm, Is.Not.Empty);
+        double moved = fp.BatchNorm.Max(kv => MaxRelativeChange(kv.Value.Variance, w2.BatchNorm[kv.Key].Variance));
+        Assert.That(moved, Is.GreaterThan(0.05));
+    }
+
+    private static double MaxRelativeChange(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double max = 0;
+        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]) / Math.Max(1e-6, Math.Abs(a[i])));
+        return max;
     }
 
     [Test]

@@ -73,13 +73,18 @@ public sealed class DeployEvaluator
     }
 
     /// <summary>
-    /// The runtime's calibration of <paramref name="network"/> on the calibration images: with <paramref name="scheme"/>,
-    /// of the net with its weights quantized as deployed (<see cref="Quantizer.WithQuantizedWeights"/>), which is what
-    /// the runtime does before quantizing at that scheme; without, of the float net (the FP32 column).
+    /// Calibration of <paramref name="network"/> on the calibration images. Without <paramref name="scheme"/>, or
+    /// with <see cref="CalibrationNet.Float"/>, of the float net: the runtime's contract (docs/quantization.md §4).
+    /// <see cref="CalibrationNet.QuantizedWeights"/>: of the net with its weights quantized as deployed;
+    /// <see cref="CalibrationNet.Quantized"/>: weights and activations quantized (<see cref="Calibrator.CalibrateFor"/>).
+    /// The last two are measured alternatives (docs/qat.md §6), not what the runtime deploys.
     /// </summary>
-    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null) =>
-        Calibrator.Calibrate(scheme is null ? network : Quantizer.WithQuantizedWeights(network, scheme),
-            _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism);
+    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null, CalibrationNet on = CalibrationNet.Float) =>
+        scheme is null || on == CalibrationNet.Float
+            ? Calibrator.Calibrate(network, _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism)
+            : on == CalibrationNet.QuantizedWeights
+                ? Calibrator.Calibrate(Quantizer.WithQuantizedWeights(network, scheme), _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism)
+                : Calibrator.CalibrateFor(network, scheme, _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism);
 
     /// <summary>Top-1 (0..1) of the float net with BN frozen to <paramref name="calibration"/>'s statistics.</summary>
     public double FloatAccuracy(FloatNetwork network, CalibrationResult calibration)

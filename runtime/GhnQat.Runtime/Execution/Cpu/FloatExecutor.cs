@@ -46,10 +46,12 @@ public sealed class FloatExecutor
     /// which every BN normalizes with the mean and biased variance of its input over this batch.</param>
     /// <param name="keepOutputs">Whether to return every node's output in <see cref="FloatForwardResult.Outputs"/>.</param>
     /// <param name="observer">Called with every node's output as soon as it is computed.</param>
+    /// <param name="quantizer">Called after the observer with the input and every node's output; may rewrite them in
+    /// place (fake quantization for calibration). Null leaves the pass purely float.</param>
     /// <exception cref="GhnQatException">InvalidArgument for a wrong image count or missing/mis-sized BN statistics.</exception>
     public FloatForwardResult Forward(ReadOnlySpan<float> images, int count,
         IReadOnlyDictionary<string, BatchNormStatistics>? batchNormStatistics = null, bool keepOutputs = false,
-        FloatNodeObserver? observer = null)
+        FloatNodeObserver? observer = null, FloatActivationQuantizer? quantizer = null)
     {
         var spec = _network.Spec;
         long perImage = spec.Input.ElementCount;
@@ -62,6 +64,7 @@ public sealed class FloatExecutor
         var kept = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var batchStats = new Dictionary<string, BatchNormStatistics>(StringComparer.Ordinal);
         float[] input = images.ToArray();
+        quantizer?.Invoke(ArchNode.InputId, input);
         for (int i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
@@ -142,6 +145,7 @@ public sealed class FloatExecutor
             }
             values[i] = y;
             observer?.Invoke(node, y);
+            quantizer?.Invoke(node.Id, y);
             if (keepOutputs) kept[node.Id] = y;
             foreach (int k in inputs)
             {
