@@ -5,7 +5,7 @@ namespace GhnQat.Trainer.Evaluation;
 public enum CalibrationNet
 {
     /// <summary>The float net: the runtime's contract.</summary>
-    Float,
+    FloatNet,
 
     /// <summary>The net with its weights quantized as deployed, activations float.</summary>
     QuantizedWeights,

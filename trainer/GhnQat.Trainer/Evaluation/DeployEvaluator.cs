@@ -74,13 +74,13 @@ public sealed class DeployEvaluator
 
     /// <summary>
     /// Calibration of <paramref name="network"/> on the calibration images. Without <paramref name="scheme"/>, or
-    /// with <see cref="CalibrationNet.Float"/>, of the float net: the runtime's contract (docs/quantization.md §4).
+    /// with <see cref="CalibrationNet.FloatNet"/>, of the float net: the runtime's contract (docs/quantization.md §4).
     /// <see cref="CalibrationNet.QuantizedWeights"/>: of the net with its weights quantized as deployed;
     /// <see cref="CalibrationNet.Quantized"/>: weights and activations quantized (<see cref="Calibrator.CalibrateFor"/>).
     /// The last two are measured alternatives (docs/qat.md §6), not what the runtime deploys.
     /// </summary>
-    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null, CalibrationNet on = CalibrationNet.Float) =>
-        scheme is null || on == CalibrationNet.Float
+    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null, CalibrationNet on = CalibrationNet.FloatNet) =>
+        scheme is null || on == CalibrationNet.FloatNet
             ? Calibrator.Calibrate(network, _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism)
             : on == CalibrationNet.QuantizedWeights
                 ? Calibrator.Calibrate(Quantizer.WithQuantizedWeights(network, scheme), _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism)

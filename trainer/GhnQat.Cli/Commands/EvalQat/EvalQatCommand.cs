@@ -137,9 +137,9 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         {
             "weights" => CalibrationNet.QuantizedWeights,
             "quantized" => CalibrationNet.Quantized,
-            _ => CalibrationNet.Float,
+            _ => CalibrationNet.FloatNet,
         };
-        bool quantizedCalibration = calibrateOn != CalibrationNet.Float;
+        bool quantizedCalibration = calibrateOn != CalibrationNet.FloatNet;
         var ghns = LoadGhns(List(s.Ghn!));
         try
         {
