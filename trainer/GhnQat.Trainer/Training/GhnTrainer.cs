@@ -16,7 +16,7 @@ namespace GhnQat.Trainer.Training;
 /// <summary>
 /// GHN-2 training (brief §3.1): every step draws <see cref="TrainConfig.MetaBatch"/> nets from a fixed pool of
 /// training nets and one image batch shared by all; loss = mean cross-entropy; Adam, gradient clip, step decay;
-/// a non-finite loss skips the update. Every random choice is a pure function of (seed, step), so a run resumed
+/// a non-finite loss or gradient norm skips the update. Every random choice is a pure function of (seed, step), so a run resumed
 /// from a checkpoint continues exactly like an uninterrupted one.
 /// </summary>
 public sealed class GhnTrainer : IDisposable
@@ -153,7 +153,7 @@ public sealed class GhnTrainer : IDisposable
             Step++;
             _adam.ZeroGrad();
             if (!double.IsFinite(lossValue))
-                return new StepResult(step, double.NaN, 0, lr, clock.Elapsed.TotalMilliseconds, Skipped: true);
+                return new StepResult(step, double.NaN, 0, lr, clock.Elapsed.TotalMilliseconds, Skipped: true, SkipReason: "loss not finite");
             var outputs = new List<Tensor>();
             var grads = new List<Tensor>();
             for (int i = 0; i < nets.Length; i++)
@@ -163,7 +163,15 @@ public sealed class GhnTrainer : IDisposable
                     grads.Add(grad);
                 }
             autograd.backward(outputs, grads);
-            nn.utils.clip_grad_norm_(Model.parameters(), Config.GradClip);
+            // A finite loss can still give an inf/NaN gradient (e.g. a 2-bit net whose BN sees a constant channel);
+            // one such Adam step would poison every weight and moment, so the step is skipped like a NaN loss.
+            double norm = nn.utils.clip_grad_norm_(Model.parameters(), Config.GradClip);
+            if (!double.IsFinite(norm))
+            {
+                _adam.ZeroGrad();
+                return new StepResult(step, lossValue, correct / (nets.Length * (double)Config.BatchSize), lr,
+                    clock.Elapsed.TotalMilliseconds, Skipped: true, SkipReason: "gradient norm not finite");
+            }
             _adam.Step(lr, Config.WeightDecay);
             return new StepResult(step, lossValue, correct / (nets.Length * (double)Config.BatchSize), lr,
                 clock.Elapsed.TotalMilliseconds, Skipped: false);

@@ -7,5 +7,7 @@ namespace GhnQat.Trainer.Training;
 /// <param name="Accuracy">Top-1 on the step's images, averaged over nets.</param>
 /// <param name="LearningRate">Learning rate used.</param>
 /// <param name="Milliseconds">Wall time of the step.</param>
-/// <param name="Skipped">True when the loss was not finite and no update was made.</param>
-public sealed record StepResult(int Step, double Loss, double Accuracy, double LearningRate, double Milliseconds, bool Skipped);
+/// <param name="Skipped">True when the loss or the gradient norm was not finite and no update was made.</param>
+/// <param name="SkipReason">Why the update was skipped ("loss not finite", "gradient norm not finite"); null otherwise.</param>
+public sealed record StepResult(int Step, double Loss, double Accuracy, double LearningRate, double Milliseconds, bool Skipped,
+    string? SkipReason = null);

@@ -36,19 +36,25 @@ internal static class TrainLog
         AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    /// <summary>Final metrics: steps, skipped steps, mean loss/accuracy of the last 10 % of steps, mean ms/step.</summary>
+    /// <summary>Final metrics: steps, skipped steps, and (when any step ran) mean loss/accuracy of the last 10 % of steps, mean ms/step.</summary>
     public static Dictionary<string, double> Summary(IReadOnlyList<StepResult> history)
     {
         var ok = history.Where(r => !r.Skipped).ToList();
         var tail = ok.Skip(ok.Count - Math.Max(1, ok.Count / 10)).ToList();
-        return new Dictionary<string, double>
+        var summary = new Dictionary<string, double>
         {
             ["steps"] = history.Count,
             ["skipped_steps"] = history.Count(r => r.Skipped),
-            ["final_train_loss"] = tail.Count > 0 ? tail.Average(r => r.Loss) : double.NaN,
-            ["final_train_accuracy"] = tail.Count > 0 ? tail.Average(r => r.Accuracy) : double.NaN,
-            ["ms_per_step"] = ok.Count > 0 ? ok.Average(r => r.Milliseconds) : double.NaN,
         };
+        // A run whose every step was skipped (e.g. 2-bit SimQuant, docs/qat.md) has no loss to report: the keys are
+        // left out rather than written as NaN, which JSON cannot hold.
+        if (tail.Count > 0)
+        {
+            summary["final_train_loss"] = tail.Average(r => r.Loss);
+            summary["final_train_accuracy"] = tail.Average(r => r.Accuracy);
+            summary["ms_per_step"] = ok.Average(r => r.Milliseconds);
+        }
+        return summary;
     }
 
     /// <summary>Loss curve (moving average over 25 steps) as PNG.</summary>

@@ -36,7 +36,7 @@ internal static class TrainRun
             history.Add(r);
             if (r.Skipped)
             {
-                progress.Log(string.Create(CultureInfo.InvariantCulture, $"step {r.Step} | loss not finite: update skipped"));
+                progress.Log(string.Create(CultureInfo.InvariantCulture, $"step {r.Step} | {r.SkipReason ?? "not finite"}: update skipped"));
             }
             else
             {
