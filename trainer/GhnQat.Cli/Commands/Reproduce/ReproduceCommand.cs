@@ -275,9 +275,11 @@ internal sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
     private static Dictionary<string, string> Identity(Settings s) => new()
     {
         ["--preset"] = s.Preset.Trim().ToLowerInvariant(),
-        ["--nets"] = s.Nets?.ToString(CultureInfo.InvariantCulture) ?? "the preset's",
-        ["--images"] = s.Images?.ToString(CultureInfo.InvariantCulture) ?? "the preset's",
+        ["--nets"] = s.Nets?.ToString(CultureInfo.InvariantCulture) ?? PresetDefault,
+        ["--images"] = s.Images?.ToString(CultureInfo.InvariantCulture) ?? PresetDefault,
     };
+
+    private const string PresetDefault = "(preset default)";
 
     private static void CheckSameOptions(string folder, ReproduceState state, Dictionary<string, string> options)
     {
@@ -286,7 +288,7 @@ internal sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
             string was = state.Options.GetValueOrDefault(option, "(not recorded)");
             if (was != value)
                 throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
-                    $"{folder} was started with {option} {was}, not {value}; rerun with the same {option} to resume, or give another --out");
+                    $"{folder} was started with {option} {was}, this run gives {option} {value}; rerun with the run's {option} to resume, or give another --out");
         }
     }
 
