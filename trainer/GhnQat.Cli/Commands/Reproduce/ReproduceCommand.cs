@@ -134,6 +134,13 @@ internal sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
             Console.Out.WriteLine($"{tag}: done in {ReproduceEta.Format(state.Stages[stage.Name].Seconds)} | elapsed {ReproduceEta.Format(clock.Elapsed.TotalSeconds)} | {Eta(eta, stages, left, resume: false)}");
         }
         string models = Path.Combine(s.Out, "models"), results = Path.Combine(s.Out, "results");
+        if (willRun.Contains("publish") && !s.Preset.Trim().Equals("tiny", StringComparison.OrdinalIgnoreCase))
+        {
+            // The runtime's golden fixtures link models/ (tests/GhnQat.Runtime.Tests/Fixtures); new models invalidate them.
+            Console.Out.WriteLine("reproduce: models/ changed; before committing, regenerate the runtime's golden fixtures that link them " +
+                "(ghnqat golden --ghn models/ghn2-small.safetensors; ghnqat golden --ghn models/ghn2-qat-w4a4.safetensors --bits w4a4 " +
+                "--out tests/GhnQat.Runtime.Tests/Fixtures/qat-golden; the same for w2a2 — docs/qat.md §5) and update the model cards models/*.md");
+        }
         Console.Out.WriteLine(s.Publish
             ? $"reproduce: finished in {ReproduceEta.Format(clock.Elapsed.TotalSeconds)}; models in {models} and {ReproducePlan.Under(s.PublishTo, "models")}, reports in {results} and {ReproducePlan.Under(s.PublishTo, Path.Combine("docs", "results"))} (model cards in models/*.md are not rewritten)"
             : $"reproduce: finished in {ReproduceEta.Format(clock.Elapsed.TotalSeconds)}; models in {models}, reports in {results} (add --publish to copy them into models/ and docs/results/)");

@@ -31,10 +31,10 @@ internal static class ReproducePlan
     private const double SmallEvalQatSeconds = 762;
 
     /// <summary>Seconds of the tiny eval stage (2 id + 2 ood nets × 64 images) on the shared 2-core VM, load ≈ 6.</summary>
-    private const double TinyEvalSeconds = 8;
+    private const double TinyEvalSeconds = 6;
 
     /// <summary>Seconds of the tiny eval-qat stage (2 nets × 32 images, 7 cells, both protocols), same machine.</summary>
-    private const double TinyEvalQatSeconds = 20;
+    private const double TinyEvalQatSeconds = 10;
 
     /// <summary>Stage names in run order.</summary>
     public static IReadOnlyList<string> StageNames { get; } =
