@@ -102,7 +102,7 @@ internal sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
                 $"{s.Out}: exists and is not a reproduce run folder (no {ReproduceState.FileName}); give another --out");
         state ??= new ReproduceState { Options = options, Created = Now(), Commit = Provenance.Commit };
 
-        var status = new ReproduceStatus(stages, state);
+        var status = new ReproduceStatus(stages, state, s.Out);
         var eta = new ReproduceEta(s.Preset);
         var willRun = Selected(s, stages, status);
         if (s.DryRun) return PrintPlan(s, stages, status, eta, willRun);
@@ -177,7 +177,7 @@ internal sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
         {
             if (!File.Exists(output))
                 throw new InvalidOperationException($"stage {stage.Name} finished but did not write {output}");
-            record.Outputs[output] = ReproduceState.HashFile(output);
+            record.Outputs[ReproduceState.Key(s.Out, output)] = ReproduceState.HashFile(output);
         }
         record.Status = "done";
         record.Finished = Now();

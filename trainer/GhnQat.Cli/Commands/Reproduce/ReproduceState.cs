@@ -53,7 +53,7 @@ internal sealed class ReproduceState
         /// <summary>The ghnqat commands (or copies) as run.</summary>
         public List<string> Ran { get; set; } = [];
 
-        /// <summary>Output path → SHA-256 (hex).</summary>
+        /// <summary>Output path (<see cref="Key"/>: relative to the run folder) → SHA-256 (hex).</summary>
         public Dictionary<string, string> Outputs { get; set; } = [];
 
         /// <summary>Needed stage → its <see cref="Fingerprint"/> when this stage started.</summary>
@@ -87,6 +87,13 @@ internal sealed class ReproduceState
     /// <summary>Writes the state atomically (temp file + rename): a kill leaves the old or the new file, never half.</summary>
     public void Save(string runFolder) =>
         AtomicFile.Write(Path.Combine(runFolder, FileName), s => s.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, Json) + "\n")));
+
+    /// <summary>
+    /// How an output is named in the state: relative to the run folder, so "runs/r", "runs/r/" and "/abs/runs/r" (or a
+    /// moved folder) name the same files.
+    /// </summary>
+    public static string Key(string runFolder, string path) =>
+        Path.GetRelativePath(Path.GetFullPath(runFolder), Path.GetFullPath(path));
 
     /// <summary>SHA-256 of a file's bytes, lower-case hex.</summary>
     public static string HashFile(string path)

@@ -3,7 +3,7 @@
 namespace GhnQat.Cli.Reproduce;
 
 /// <summary>Checks stages against the state file and the files on disk (hashes cached per file for one check).</summary>
-internal sealed class ReproduceStatus(IReadOnlyList<ReproduceStage> stages, ReproduceState state)
+internal sealed class ReproduceStatus(IReadOnlyList<ReproduceStage> stages, ReproduceState state, string runFolder)
 {
     private readonly Dictionary<string, string?> _hashes = [];
 
@@ -14,7 +14,7 @@ internal sealed class ReproduceStatus(IReadOnlyList<ReproduceStage> stages, Repr
         if (record.Status != "done") return "interrupted";
         foreach (string output in stage.Outputs)
         {
-            if (!record.Outputs.TryGetValue(output, out string? recorded)) return $"{output} not recorded";
+            if (!record.Outputs.TryGetValue(ReproduceState.Key(runFolder, output), out string? recorded)) return $"{output} not recorded";
             string? now = Hash(output);
             if (now is null) return $"{output} is missing";
             if (now != recorded) return $"{output} changed since";
