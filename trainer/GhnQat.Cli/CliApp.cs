@@ -35,10 +35,14 @@ public static class CliApp
 
         """;
 
+    /// <summary>Whether the current run asked for --verbose (a command that runs others in-process passes it on).</summary>
+    internal static bool Verbose { get; private set; }
+
     /// <summary>Runs the CLI with the given arguments and returns the process exit code.</summary>
     public static int Run(string[] args)
     {
         bool verbose = args.Contains("--verbose");
+        Verbose = verbose;
         Output.Provenance.Arguments = args.Where(a => a != "--verbose").ToArray();
         var app = new CommandApp();
         app.Configure(config =>

@@ -10,6 +10,7 @@ using GhnQat.Cli.Finetune;
 using GhnQat.Cli.Golden;
 using GhnQat.Cli.Parity;
 using GhnQat.Cli.Predict;
+using GhnQat.Cli.Reproduce;
 using GhnQat.Cli.Run;
 using GhnQat.Cli.Soak;
 using GhnQat.Cli.Train;
@@ -60,6 +61,13 @@ internal static class Commands
             .WithDescription("GHN-Q vs GHN-QAT per split × bits, GHN-2 protocol and deploy protocol (the runtime, bit-exact); writes docs/results/qat.*.")
             .WithExample("eval-qat", "--ghn", "models/ghn2-small.safetensors,runs/qat-w4a4-sim/ghn.safetensors", "--nets", "100", "--images", "2000")
             .WithExample("eval-qat", "--ghn", "models/ghn2-qat-w4a4.safetensors", "--splits", "id", "--nets", "5", "--out", "runs/eval-qat", "--json");
+        config.AddCommand<ReproduceCommand>("reproduce")
+            .WithDescription("The whole training pipeline from scratch: float GHN → W4A4/W2A2/W4A8 QAT finetunes → eval and eval-qat → export; resumable (run folder's reproduce.json), one line per stage with elapsed time and ETA; --publish also refreshes models/ and docs/results/.")
+            .WithExample("reproduce", "--preset", "tiny", "--out", "runs/reproduce-tiny")
+            .WithExample("reproduce", "--preset", "small", "--threads", "2", "--dry-run")
+            .WithExample("reproduce", "--preset", "small", "--threads", "2", "--out", "runs/reproduce")
+            .WithExample("reproduce", "--preset", "small", "--out", "runs/reproduce", "--from-stage", "eval-qat")
+            .WithExample("reproduce", "--preset", "small", "--out", "runs/reproduce", "--publish");
         config.AddCommand<GoldenCommand>("golden")
             .WithDescription("Write the trainer's predicted float tensors for fixed nets: the runtime's parity fixtures.")
             .WithExample("golden", "--ghn", "models/ghn2-small.safetensors", "--out", "tests/GhnQat.Runtime.Tests/Fixtures/golden-small")
