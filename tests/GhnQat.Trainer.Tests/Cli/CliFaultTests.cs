@@ -146,10 +146,7 @@ public sealed partial class CliFaultTests
 
     private static void RequireData()
     {
-        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Train)));
-        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
-            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
-        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+        FashionMnistData.Require(DatasetSplit.Train);
     }
 
     // Every step of train-log.jsonl without its wall time.

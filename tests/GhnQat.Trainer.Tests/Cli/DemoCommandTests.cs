@@ -11,16 +11,13 @@ namespace GhnQat.Trainer.Tests.Cli;
 [Category("Slow")]
 public class DemoCommandTests
 {
-    private static readonly string Models = Path.Combine(FindRepoRoot(), "models");
+    private static readonly string Models = Path.Combine(RepoRoot.Path, "models");
     private string _dir = "";
 
     [OneTimeSetUp]
     public void RequireData()
     {
-        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
-        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
-            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
-        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+        FashionMnistData.Require(DatasetSplit.Test);
     }
 
     [SetUp]
@@ -120,13 +117,4 @@ public class DemoCommandTests
     // One small id net, 64 images: seconds, yet every stage and check runs.
     private string[] Tiny(params string[] extra) =>
         ["demo", "--models", Models, "--splits", "id", "--nets", "1", "--images", "64", "--ort-images", "32", "--threads", "2", "--out", _dir, .. extra];
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GhnQat.Edge.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"no GhnQat.Edge.sln above {AppContext.BaseDirectory}");
-    }
 }

@@ -22,10 +22,7 @@ public class ReproducePipelineTests
     [OneTimeSetUp]
     public void RunTinyPipelineOnce()
     {
-        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
-        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
-            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
-        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+        FashionMnistData.Require(DatasetSplit.Test);
         _root = Path.Combine(Path.GetTempPath(), "ghnqat-repro-" + Guid.NewGuid().ToString("N"));
         _run = Path.Combine(_root, "run");
         var clock = Stopwatch.StartNew();

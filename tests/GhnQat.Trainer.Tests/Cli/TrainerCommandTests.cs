@@ -16,10 +16,7 @@ public class TrainerCommandTests
     [OneTimeSetUp]
     public void RequireData()
     {
-        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
-        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
-            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
-        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+        FashionMnistData.Require(DatasetSplit.Test);
     }
 
     [SetUp]

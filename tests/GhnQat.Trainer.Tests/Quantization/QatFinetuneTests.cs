@@ -64,10 +64,7 @@ public class QatFinetuneTests
     [Test]
     public void FinetuneThenEvalQat_TinyPreset_WriteCheckpointsAndAReportWithBothProtocols()
     {
-        bool present = File.Exists(Path.Combine(FashionMnist.DefaultFolder, FashionMnist.ImagesFileName(DatasetSplit.Test)));
-        if (!present && Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_DATA") == "1")
-            Assert.Fail($"Fashion-MNIST is missing from {FashionMnist.DefaultFolder} (run ./ghnqat setup)");
-        if (!present) Assert.Ignore("Fashion-MNIST not installed");
+        FashionMnistData.Require(DatasetSplit.Test);
         string fp = Path.Combine(_dir, "fp"), qat = Path.Combine(_dir, "qat");
         Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", fp).Code, Is.Zero);
         var (code, output, error) = Run("finetune", "--from", Path.Combine(fp, "ghn.safetensors"), "--bits", "w4a4", "--quant", "sim",
