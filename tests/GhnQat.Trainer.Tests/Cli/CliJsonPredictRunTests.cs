@@ -9,34 +9,19 @@ using static GhnQat.Trainer.Tests.Cli.CliRunner;
 namespace GhnQat.Trainer.Tests.Cli;
 
 [NonParallelizable] // Console.Out/Error are redirected per test.
-public sealed class CliJsonPredictRunTests
+public sealed class CliJsonPredictRunTests : CliFolderTest
 {
-    private string _dir = "";
-
     [OneTimeSetUp]
-    public void RequireData()
-    {
-        FashionMnistData.Require(DatasetSplit.Test);
-    }
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-cli-json-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void RequireData() => FashionMnistData.Require(DatasetSplit.Test);
 
     [Test]
     public void PredictThenRun_Json_TimingsAndExactOrtCheck()
     {
         string ghn = Path.Combine(RepoRoot.Path, "models", "ghn2-small.safetensors");
-        string net = Path.Combine(_dir, "net.safetensors");
-        Assert.That(Run("archs", "sample", "--split", "id", "--count", "2", "--seed", "1", "--out", _dir).Code, Is.EqualTo(CliApp.ExitOk));
+        string net = Path.Combine(Dir, "net.safetensors");
+        Assert.That(Run("archs", "sample", "--split", "id", "--count", "2", "--seed", "1", "--out", Dir).Code, Is.EqualTo(CliApp.ExitOk));
 
-        var predicted = Run("predict", "--ghn", ghn, "--arch", Path.Combine(_dir, "id-00001.json"), "--bits", "w4a4", "--calib", "16",
+        var predicted = Run("predict", "--ghn", ghn, "--arch", Path.Combine(Dir, "id-00001.json"), "--bits", "w4a4", "--calib", "16",
             "--out", net, "--json");
         var ran = Run("run", "--net", net, "--images", "16", "--batch", "8", "--check-ort", "--ort-images", "8", "--json");
 

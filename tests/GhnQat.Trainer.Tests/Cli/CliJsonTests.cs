@@ -6,24 +6,12 @@ using static GhnQat.Trainer.Tests.Cli.CliRunner;
 namespace GhnQat.Trainer.Tests.Cli;
 
 [NonParallelizable] // Console.Out/Error are redirected per test.
-public sealed class CliJsonTests
+public sealed class CliJsonTests : CliFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-cli-json-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
-
     [Test]
     public void ArchsSample_Json_FilesAndRanges()
     {
-        using var json = RunJson("archs", "sample", "--split", "id", "--count", "2", "--seed", "3", "--out", _dir, "--json");
+        using var json = RunJson("archs", "sample", "--split", "id", "--count", "2", "--seed", "3", "--out", Dir, "--json");
 
         AssertKeys(json.RootElement, "split", "count", "seed", "out_dir", "files", "parameters", "macs", "depth");
         Assert.That(json.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetString()), Is.EqualTo(new[] { "id-00000.json", "id-00001.json" }));
@@ -33,9 +21,9 @@ public sealed class CliJsonTests
     [Test]
     public void ArchsShow_Json_SpecAndGraphSummary()
     {
-        Assert.That(Run("archs", "sample", "--split", "id", "--count", "1", "--out", _dir).Code, Is.EqualTo(CliApp.ExitOk));
+        Assert.That(Run("archs", "sample", "--split", "id", "--count", "1", "--out", Dir).Code, Is.EqualTo(CliApp.ExitOk));
 
-        using var json = RunJson("archs", "show", Path.Combine(_dir, "id-00000.json"), "--json");
+        using var json = RunJson("archs", "show", Path.Combine(Dir, "id-00000.json"), "--json");
 
         AssertKeys(json.RootElement, "name", "input", "classes", "structure_hash", "spec_nodes", "spec_ops", "parameters", "macs", "depth", "graph");
         AssertKeys(json.RootElement.GetProperty("graph"), "nodes", "ops", "edges", "virtual_edges", "tensors", "parameter_elements");
@@ -73,7 +61,7 @@ public sealed class CliJsonTests
     [Test]
     public void Json_BadInput_OneErrorLineAndNothingOnStdout()
     {
-        var (code, output, err) = Run("archs", "show", Path.Combine(_dir, "absent.json"), "--json");
+        var (code, output, err) = Run("archs", "show", Path.Combine(Dir, "absent.json"), "--json");
 
         Assert.That(code, Is.EqualTo(CliApp.ExitBadInput));
         Assert.That(output, Is.Empty);

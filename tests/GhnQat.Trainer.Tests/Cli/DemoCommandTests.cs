@@ -9,26 +9,12 @@ namespace GhnQat.Trainer.Tests.Cli;
 
 [NonParallelizable] // Console.Out/Error are redirected per test.
 [Category("Slow")]
-public class DemoCommandTests
+public class DemoCommandTests : CliFolderTest
 {
     private static readonly string Models = Path.Combine(RepoRoot.Path, "models");
-    private string _dir = "";
 
     [OneTimeSetUp]
-    public void RequireData()
-    {
-        FashionMnistData.Require(DatasetSplit.Test);
-    }
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-demo-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void RequireData() => FashionMnistData.Require(DatasetSplit.Test);
 
     [Test]
     [Category("Vulkan")]
@@ -41,9 +27,9 @@ public class DemoCommandTests
         Assert.That(output, Does.Match(@"(?m)^id\s+w4a4\s+1\s"), "one table row per split × bits");
         Assert.That(output, Does.Contain("validation layer 0 errors, 0 warnings").Or.Contain("validation layer off"));
         foreach (string f in new[] { "demo.md", "demo.json", "demo-accuracy.png", "demo-speed.png" })
-            Assert.That(new FileInfo(Path.Combine(_dir, f)).Length, Is.GreaterThan(100), f);
+            Assert.That(new FileInfo(Path.Combine(Dir, f)).Length, Is.GreaterThan(100), f);
 
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "demo.json")));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "demo.json")));
         var root = json.RootElement;
         if (Environment.GetEnvironmentVariable("GHNQAT_REQUIRE_VULKAN") == "1")
             Assert.That(root.GetProperty("backend").GetString(), Does.StartWith("vulkan"));
@@ -95,11 +81,11 @@ public class DemoCommandTests
     [Test]
     public void Demo_MissingModel_OneLineErrorNamingTheFile()
     {
-        var (code, _, error) = Run("demo", "--models", _dir, "--bits", "w4a4");
+        var (code, _, error) = Run("demo", "--models", Dir, "--bits", "w4a4");
 
         Assert.That(code, Is.EqualTo(CliApp.ExitBadInput));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
-        Assert.That(error, Does.Contain(Path.Combine(_dir, "ghn2-qat-w4a4.safetensors")));
+        Assert.That(error, Does.Contain(Path.Combine(Dir, "ghn2-qat-w4a4.safetensors")));
     }
 
     [TestCase("--bits", "w3a3", "neither fp32 nor a scheme")]
@@ -116,5 +102,5 @@ public class DemoCommandTests
 
     // One small id net, 64 images: seconds, yet every stage and check runs.
     private string[] Tiny(params string[] extra) =>
-        ["demo", "--models", Models, "--splits", "id", "--nets", "1", "--images", "64", "--ort-images", "32", "--threads", "2", "--out", _dir, .. extra];
+        ["demo", "--models", Models, "--splits", "id", "--nets", "1", "--images", "64", "--ort-images", "32", "--threads", "2", "--out", Dir, .. extra];
 }

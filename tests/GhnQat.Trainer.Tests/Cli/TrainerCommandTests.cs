@@ -9,66 +9,51 @@ namespace GhnQat.Trainer.Tests.Cli;
 
 [NonParallelizable] // Console.Out/Error are redirected per test.
 [Category("Slow")]
-public class TrainerCommandTests
+public class TrainerCommandTests : CliFolderTest
 {
-    private string _dir = "";
-
     [OneTimeSetUp]
-    public void RequireData()
-    {
-        FashionMnistData.Require(DatasetSplit.Test);
-    }
-
-    [SetUp]
-    public void SetUp()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ghnqat-cli-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void RequireData() => FashionMnistData.Require(DatasetSplit.Test);
 
     [Test]
     public void Train_TinyPreset_WritesModelCheckpointLogAndPlot()
     {
-        var (code, output, error) = Run("train", "--preset", "tiny", "--steps", "3", "--threads", "1", "--out", _dir);
+        var (code, output, error) = Run("train", "--preset", "tiny", "--steps", "3", "--threads", "1", "--out", Dir);
         Assert.That(code, Is.Zero, error);
         foreach (string f in new[] { "ghn.safetensors", "checkpoint.safetensors", "train-log.jsonl", "loss.png" })
-            Assert.That(File.Exists(Path.Combine(_dir, f)), Is.True, f);
+            Assert.That(File.Exists(Path.Combine(Dir, f)), Is.True, f);
         Assert.That(output, Does.Contain("step 3 | loss"));
-        var loaded = GhnCheckpoint.Load(Path.Combine(_dir, "ghn.safetensors"));
+        var loaded = GhnCheckpoint.Load(Path.Combine(Dir, "ghn.safetensors"));
         using var model = loaded.Model;
         Assert.That(loaded.Step, Is.EqualTo(3));
         Assert.That(loaded.Metadata["ghnqat.command"], Does.StartWith("ghnqat train --preset tiny"));
-        Assert.That(File.ReadAllLines(Path.Combine(_dir, "train-log.jsonl")), Has.Length.EqualTo(3));
+        Assert.That(File.ReadAllLines(Path.Combine(Dir, "train-log.jsonl")), Has.Length.EqualTo(3));
     }
 
     [Test]
     public void Train_ResumeWithMoreSteps_ContinuesFromTheCheckpoint()
     {
-        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
-        var (code, output, error) = Run("train", "--resume", Path.Combine(_dir, "checkpoint.safetensors"), "--steps", "4",
-            "--threads", "1", "--out", _dir);
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", Dir).Code, Is.Zero);
+        var (code, output, error) = Run("train", "--resume", Path.Combine(Dir, "checkpoint.safetensors"), "--steps", "4",
+            "--threads", "1", "--out", Dir);
         Assert.That(code, Is.Zero, error);
         Assert.That(output, Does.Contain("from step 2"));
-        Assert.That(File.ReadAllLines(Path.Combine(_dir, "train-log.jsonl")), Has.Length.EqualTo(4));
+        Assert.That(File.ReadAllLines(Path.Combine(Dir, "train-log.jsonl")), Has.Length.EqualTo(4));
     }
 
     [Test]
     public void EvalAndGolden_TinyGhn_WriteReportAndLoadableFloatNetworks()
     {
-        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
-        string ghn = Path.Combine(_dir, "ghn.safetensors");
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", Dir).Code, Is.Zero);
+        string ghn = Path.Combine(Dir, "ghn.safetensors");
         var (code, output, error) = Run("eval", "--ghn", ghn, "--splits", "id,bnfree", "--nets", "2", "--images", "64",
-            "--sgd-nets", "1", "--sgd-images", "256", "--threads", "1", "--out", _dir, "--name", "tiny-eval");
+            "--sgd-nets", "1", "--sgd-images", "256", "--threads", "1", "--out", Dir, "--name", "tiny-eval");
         Assert.That(code, Is.Zero, error);
-        string md = File.ReadAllText(Path.Combine(_dir, "tiny-eval.md"));
+        string md = File.ReadAllText(Path.Combine(Dir, "tiny-eval.md"));
         Assert.That(md, Does.Contain("| id | 2 | 64 |").And.Contain("| bnfree | 2 | 64 |"));
-        Assert.That(File.Exists(Path.Combine(_dir, "tiny-eval.json")) && File.Exists(Path.Combine(_dir, "tiny-eval.png")), Is.True);
+        Assert.That(File.Exists(Path.Combine(Dir, "tiny-eval.json")) && File.Exists(Path.Combine(Dir, "tiny-eval.png")), Is.True);
         Assert.That(output, Does.Contain("SGD 1 ep"));
 
-        string golden = Path.Combine(_dir, "golden");
+        string golden = Path.Combine(Dir, "golden");
         Assert.That(Run("golden", "--ghn", ghn, "--out", golden, "--id", "2", "--wide", "1", "--bnfree", "1").Code, Is.Zero);
         var files = Directory.GetFiles(golden, "*.safetensors");
         Assert.That(files, Has.Length.EqualTo(4));
@@ -78,11 +63,11 @@ public class TrainerCommandTests
     [Test]
     public void PredictThenRun_TinyGhnW4A4_MatchesOrtAndVulkanAtEveryLayer()
     {
-        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", _dir).Code, Is.Zero);
-        Assert.That(Run("archs", "sample", "--split", "id", "--count", "1", "--out", _dir).Code, Is.Zero);
-        string net = Path.Combine(_dir, "net.safetensors");
-        var (code, output, error) = Run("predict", "--ghn", Path.Combine(_dir, "ghn.safetensors"), "--arch",
-            Path.Combine(_dir, "id-00000.json"), "--bits", "w4a4", "--calib", "64", "--out", net);
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", Dir).Code, Is.Zero);
+        Assert.That(Run("archs", "sample", "--split", "id", "--count", "1", "--out", Dir).Code, Is.Zero);
+        string net = Path.Combine(Dir, "net.safetensors");
+        var (code, output, error) = Run("predict", "--ghn", Path.Combine(Dir, "ghn.safetensors"), "--arch",
+            Path.Combine(Dir, "id-00000.json"), "--bits", "w4a4", "--calib", "64", "--out", net);
         Assert.That(code, Is.Zero, error);
         Assert.That(output, Does.Contain("quantized w4a4").And.Contain("time: GHN"));
         (code, output, error) = Run("run", "--net", net, "--images", "64", "--check-ort", "--ort-images", "16", "--json");
