@@ -9,18 +9,6 @@ namespace GhnQat.Runtime.Calibration;
 /// </summary>
 internal sealed record ActivationGrid(float Scale, int Lo, int Hi)
 {
-    /// <summary>The grid of every tensor of <paramref name="plan"/>, from calibrated <paramref name="ranges"/> (pools use their source's range).</summary>
-    public static Dictionary<string, ActivationGrid> ForPlan(QuantPlan plan, IReadOnlyDictionary<string, float> ranges)
-    {
-        var grids = new Dictionary<string, ActivationGrid>(StringComparer.Ordinal);
-        foreach (var t in plan.Tensors)
-        {
-            float scale = QuantContract.ActivationScale(ranges[t.ScaleSource], t.Bits, t.IsSigned);
-            grids[t.Id] = new ActivationGrid(scale, QuantContract.QMin(t.Bits, t.IsSigned), QuantContract.QMax(t.Bits, t.IsSigned));
-        }
-        return grids;
-    }
-
     /// <summary>Snaps <paramref name="values"/> to the grid in place.</summary>
     public void Apply(Span<float> values)
     {

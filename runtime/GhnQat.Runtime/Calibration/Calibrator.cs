@@ -44,7 +44,7 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(batches);
         var list = batches.ToList();
         foreach (var b in list) CheckShape(network, b.Channels, b.Height, b.Width, "calibration batch");
-        return Run(network, list.Select(b => (b.Images, b.Count)).ToList(), maxDegreeOfParallelism, quantizer: null);
+        return Run(network, list.Select(b => (b.Images, b.Count)).ToList(), maxDegreeOfParallelism);
     }
 
     /// <summary>
@@ -58,17 +58,18 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(network);
         long perImage = network.Spec.Input.ElementCount;
         CheckImages(network, images, count, batchSize, perImage);
-        return Run(network, SplitBatches(images, count, batchSize, perImage), maxDegreeOfParallelism, quantizer: null);
+        return Run(network, SplitBatches(images, count, batchSize, perImage), maxDegreeOfParallelism);
     }
 
     /// <summary>
     /// Quantization-aware calibration for deployment at <paramref name="scheme"/> (docs/quantization.md §4): the
-    /// net the statistics are measured on is the one that will run — weights quantized by the scheme's rule, and
-    /// every quantized activation (image included) snapped to its deployed grid. Pass 1 calibrates the
-    /// weight-quantized net with float activations (as <see cref="Calibrate(FloatNetwork, ReadOnlyMemory{float}, int, int, int)"/>);
-    /// its ranges define the activation grids; pass 2 repeats both steps (BN batch statistics, then ranges with BN
-    /// frozen) with those grids applied after each quantized tensor. Pass 2's statistics and ranges are the result,
-    /// so every BN sees its conv's output as the integer net computes it, which a 2-bit net needs.
+    /// statistics are those of the net that will run, measured the way QAT trained it. One pass over the batches,
+    /// weights quantized by the scheme's rule, every BN normalizing with its batch's statistics and every quantized
+    /// tensor (image included) snapped to the grid of its own batch range (pools: their source's) — the forward
+    /// pass of GHN-QAT's evaluation. Population BN statistics and ranges are the means over batches of those batch
+    /// statistics, exactly as <see cref="Calibrate(FloatNetwork, ReadOnlyMemory{float}, int, int, int)"/> averages
+    /// them for the float net; every BN thus sees its conv's input as the quantized net computes it, which a
+    /// 2-bit net needs.
     /// </summary>
     /// <exception cref="GhnQatException">As the float overload; InvalidArchSpec when the net cannot be deployed.</exception>
     public static CalibrationResult CalibrateFor(FloatNetwork network, QuantScheme scheme, ReadOnlyMemory<float> images, int count,
@@ -78,14 +79,35 @@ public static class Calibrator
         ArgumentNullException.ThrowIfNull(scheme);
         long perImage = network.Spec.Input.ElementCount;
         CheckImages(network, images, count, batchSize, perImage);
+        if (maxDegreeOfParallelism < 1)
+            throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"calibration parallelism must be ≥ 1, got {maxDegreeOfParallelism}");
         var batches = SplitBatches(images, count, batchSize, perImage);
-        var weightQuantized = Quantizer.WithQuantizedWeights(network, scheme);
-        var first = Run(weightQuantized, batches, maxDegreeOfParallelism, quantizer: null);
-        var grids = ActivationGrid.ForPlan(QuantPlan.Build(network.Spec, scheme), first.Ranges);
-        return Run(weightQuantized, batches, maxDegreeOfParallelism, (id, values) =>
+        var plan = QuantPlan.Build(network.Spec, scheme);
+        var tensors = plan.Tensors.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var executor = new FloatExecutor(Quantizer.WithQuantizedWeights(network, scheme));
+        var perBatchMax = new Dictionary<string, double>[batches.Count];
+        var perBatchBn = new IReadOnlyDictionary<string, BatchNormStatistics>[batches.Count];
+        ForEachBatch(batches.Count, maxDegreeOfParallelism, b =>
         {
-            if (grids.TryGetValue(id, out var grid)) grid.Apply(values);
+            var maxima = new Dictionary<string, double>(StringComparer.Ordinal)
+            {
+                [ArchNode.InputId] = BatchMax(batches[b].Images.Span, signed: true),
+            };
+            perBatchBn[b] = executor.Forward(batches[b].Images.Span, batches[b].Count,
+                observer: (node, output) =>
+                {
+                    if (tensors.TryGetValue(node.Id, out var t)) maxima[node.Id] = BatchMax(output, t.IsSigned);
+                },
+                quantizer: (id, values) =>
+                {
+                    if (!tensors.TryGetValue(id, out var t)) return;
+                    float scale = QuantContract.ActivationScale((float)maxima[t.ScaleSource], t.Bits, t.IsSigned);
+                    new ActivationGrid(scale, QuantContract.QMin(t.Bits, t.IsSigned), QuantContract.QMax(t.Bits, t.IsSigned)).Apply(values);
+                }).BatchStatistics;
+            perBatchMax[b] = maxima;
         });
+        return new CalibrationResult(AverageBatchNorm(network, perBatchBn), AverageRanges(network, plan, perBatchMax),
+            batches.Sum(b => b.Count), batches.Count);
     }
 
     private static List<(ReadOnlyMemory<float> Images, int Count)> SplitBatches(ReadOnlyMemory<float> images, int count, int batchSize, long perImage)
@@ -108,8 +130,7 @@ public static class Calibrator
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"calibration batch size must be ≥ 1, got {batchSize}");
     }
 
-    private static CalibrationResult Run(FloatNetwork network, List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism,
-        FloatActivationQuantizer? quantizer)
+    private static CalibrationResult Run(FloatNetwork network, List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism)
     {
         if (batches.Count == 0)
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"calibration of '{network.Spec.Name}' got no images");
@@ -119,7 +140,13 @@ public static class Calibrator
         // that cannot be deployed before any work is done.
         var plan = QuantPlan.Build(network.Spec, QuantScheme.W8A8);
         var executor = new FloatExecutor(network);
-        var batchNorm = PopulationStatistics(network, executor, batches, parallelism, quantizer);
+        var batchNorm = new Dictionary<string, BatchNormStatistics>(StringComparer.Ordinal);
+        if (network.Spec.Nodes.Any(n => n.Op == ArchOp.BatchNorm))
+        {
+            var perBatchBn = new IReadOnlyDictionary<string, BatchNormStatistics>[batches.Count];
+            ForEachBatch(batches.Count, parallelism, b => perBatchBn[b] = executor.Forward(batches[b].Images.Span, batches[b].Count).BatchStatistics);
+            batchNorm = AverageBatchNorm(network, perBatchBn);
+        }
 
         var signed = plan.Tensors.ToDictionary(t => t.Id, t => t.IsSigned, StringComparer.Ordinal);
         var perBatch = new Dictionary<string, double>[batches.Count];
@@ -132,32 +159,35 @@ public static class Calibrator
             executor.Forward(batches[b].Images.Span, batches[b].Count, batchNorm, observer: (node, output) =>
             {
                 if (signed.TryGetValue(node.Id, out bool isSigned)) maxima[node.Id] = BatchMax(output, isSigned);
-            }, quantizer: quantizer);
+            });
             perBatch[b] = maxima;
         });
+        return new CalibrationResult(batchNorm, AverageRanges(network, plan, perBatch), batches.Sum(b => b.Count), batches.Count);
+    }
+
+    // Range of each planned tensor = mean over batches of its batch maximum.
+    private static Dictionary<string, float> AverageRanges(FloatNetwork network, QuantPlan plan, Dictionary<string, double>[] perBatch)
+    {
         var ranges = new Dictionary<string, float>(StringComparer.Ordinal);
         foreach (var t in plan.Tensors)
         {
             double sum = 0;
             foreach (var maxima in perBatch) sum += maxima[t.Id];
-            float range = (float)(sum / batches.Count);
+            float range = (float)(sum / perBatch.Length);
             if (!float.IsFinite(range))
                 throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
                     $"calibration of '{network.Spec.Name}': tensor '{t.Id}' has a non-finite range (the float net overflows on the calibration images)");
             ranges[t.Id] = range;
         }
-        return new CalibrationResult(batchNorm, ranges, batches.Sum(b => b.Count), batches.Count);
+        return ranges;
     }
 
-    private static Dictionary<string, BatchNormStatistics> PopulationStatistics(FloatNetwork network, FloatExecutor executor,
-        List<(ReadOnlyMemory<float> Images, int Count)> batches, int parallelism, FloatActivationQuantizer? quantizer)
+    // Population statistics: mean over batches of the batch mean and of the biased batch variance.
+    private static Dictionary<string, BatchNormStatistics> AverageBatchNorm(FloatNetwork network,
+        IReadOnlyDictionary<string, BatchNormStatistics>[] perBatch)
     {
         var result = new Dictionary<string, BatchNormStatistics>(StringComparer.Ordinal);
-        var bns = network.Spec.Nodes.Where(n => n.Op == ArchOp.BatchNorm).ToList();
-        if (bns.Count == 0) return result;
-        var perBatch = new IReadOnlyDictionary<string, BatchNormStatistics>[batches.Count];
-        ForEachBatch(batches.Count, parallelism, b => perBatch[b] = executor.Forward(batches[b].Images.Span, batches[b].Count, quantizer: quantizer).BatchStatistics);
-        foreach (var n in bns)
+        foreach (var n in network.Spec.Nodes.Where(n => n.Op == ArchOp.BatchNorm))
         {
             int channels = network.Spec.ShapeOf(n.Id).Channels;
             var mean = new double[channels];
@@ -172,8 +202,8 @@ public static class Calibrator
                     variance[c] += s.Variance[c];
                 }
             }
-            var m = mean.Select(v => (float)(v / batches.Count)).ToArray();
-            var v = variance.Select(v => (float)(v / batches.Count)).ToArray();
+            var m = mean.Select(v => (float)(v / perBatch.Length)).ToArray();
+            var v = variance.Select(v => (float)(v / perBatch.Length)).ToArray();
             if (m.Any(x => !float.IsFinite(x)) || v.Any(x => !float.IsFinite(x)))
                 throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
                     $"calibration of '{network.Spec.Name}': BN '{n.Id}' has non-finite batch statistics (the float net overflows on the calibration images)");

@@ -91,6 +91,33 @@ public sealed class CalibratorTests
     }
 
     [Test]
+    public void CalibrateFor_BnNet_StatisticsAreThoseOfTheForwardQuantizedOnEachBatchsGrid()
+    {
+        var result = Calibrator.CalibrateFor(IdentityBnNet(), QuantScheme.W2A2, SixImages, 6, batchSize: 2);
+
+        // The conv reads the image, so the image is 8-bit, snapped to its own batch's grid (max|x| 4, 8, 3); the
+        // identity conv's 8-bit weight stays 1. BN normalizes each batch with that batch's statistics of q(x); the
+        // ReLU's range is that batch's max (before its own 2-bit snapping). Everything is then averaged over batches.
+        double meanSum = 0, varianceSum = 0, reluSum = 0;
+        for (int b = 0; b < 3; b++)
+        {
+            var pixels = SixImages.AsSpan(4 * b, 4).ToArray();
+            float scale = QuantContract.ActivationScale(pixels.Max(Math.Abs), 8, isSigned: true);
+            var q = pixels.Select(x => (double)(Math.Clamp(QuantContract.RoundEven(x / scale), -127, 127) * scale)).ToArray();
+            double mean = q.Average(), variance = q.Average(x => (x - mean) * (x - mean));
+            meanSum += mean;
+            varianceSum += variance;
+            reluSum += q.Max(x => Math.Max(0, (x - mean) / Math.Sqrt(variance + 1e-5)));
+        }
+        Assert.That(result.BatchNorm["bn"].Mean[0], Is.EqualTo(meanSum / 3).Within(1e-5));
+        Assert.That(result.BatchNorm["bn"].Variance[0], Is.EqualTo(varianceSum / 3).Within(1e-4));
+        Assert.That(result.Ranges["input"], Is.EqualTo(5f));
+        Assert.That(result.Ranges["r"], Is.EqualTo(reluSum / 3).Within(1e-4));
+        // The float protocol would have normalized with the population statistics of the raw pixels instead.
+        Assert.That(result.Ranges["r"], Is.Not.EqualTo(Calibrator.Calibrate(IdentityBnNet(), SixImages, 6, batchSize: 2).Ranges["r"]).Within(1e-3));
+    }
+
+    [Test]
     public void CalibrateFor_AnyParallelism_GivesIdenticalResults()
     {
         var spec = ArchSpace.Sample(ArchSplit.Id, 1, 5)[0];
@@ -116,22 +143,25 @@ public sealed class CalibratorTests
         var w8 = Calibrator.CalibrateFor(net, QuantScheme.W8A8, images, 32, batchSize: 16);
         var w2 = Calibrator.CalibrateFor(net, QuantScheme.W2A2, images, 32, batchSize: 16);
 
-        // 8-bit grids perturb each tensor by a fraction of a percent of its range (a max over a batch amplifies that
-        // a little, through several layers); 2-bit weights and codes change the convs' outputs, so the BN statistics
-        // measured on them must differ.
-        var changes = fp.Ranges.Select(kv => Math.Abs(w8.Ranges[kv.Key] - kv.Value) / kv.Value).Order().ToArray();
-        Assert.That(changes[changes.Length / 2], Is.LessThan(0.01), "median relative range change at W8A8");
-        Assert.That(changes[^1], Is.LessThan(0.06), "largest relative range change at W8A8");
+        // BN statistics are batch means in both protocols, so they isolate what quantization does: 8-bit weights and
+        // grids perturb them by a fraction of a percent; 2-bit weights and codes change the convs' outputs. (Ranges
+        // are not compared: the quantization-aware protocol measures them under each batch's own BN, as QAT does.)
         Assert.That(fp.BatchNorm, Is.Not.Empty);
-        double moved = fp.BatchNorm.Max(kv => MaxRelativeChange(kv.Value.Variance, w2.BatchNorm[kv.Key].Variance));
-        Assert.That(moved, Is.GreaterThan(0.05));
+        var w8Moves = fp.BatchNorm.Select(kv => MedianRelativeChange(kv.Value.Variance, w8.BatchNorm[kv.Key].Variance)).Order().ToArray();
+        var w2Moves = fp.BatchNorm.Select(kv => MedianRelativeChange(kv.Value.Variance, w2.BatchNorm[kv.Key].Variance)).Order().ToArray();
+        TestContext.Out.WriteLine($"median BN variance change per BN: W8A8 {string.Join(", ", w8Moves)}; W2A2 {string.Join(", ", w2Moves)}");
+        // Measured: W8A8 0.3–1.3 % per BN (deeper BNs more), W2A2 0.5–157 % (median 66 %).
+        Assert.That(w8Moves[w8Moves.Length / 2], Is.LessThan(0.01), "median over BNs at W8A8");
+        Assert.That(w8Moves[^1], Is.LessThan(0.03), "largest BN at W8A8");
+        Assert.That(w2Moves[w2Moves.Length / 2], Is.GreaterThan(0.2), "median over BNs at W2A2");
     }
 
-    private static double MaxRelativeChange(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    private static double MedianRelativeChange(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        double max = 0;
-        for (int i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]) / Math.Max(1e-6, Math.Abs(a[i])));
-        return max;
+        var changes = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) changes[i] = Math.Abs(a[i] - b[i]) / Math.Max(1e-6, Math.Abs(a[i]));
+        Array.Sort(changes);
+        return changes[changes.Length / 2];
     }
 
     [Test]
