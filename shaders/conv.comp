@@ -2,7 +2,7 @@
 // Dense (and grouped, via zero weights) conv with the fused contract epilogue; also the classifier (LOGITS: float
 // logits to binding 2). One invocation = P output channels of PIX consecutive pixels; workgroup y = block, z = image.
 // Variants: -D ABITS=8|4|2 (input width); POPCOUNT=1 for 2-bit×2-bit: AND + bitCount on bit-planes.
-// Parameters at pc.paramBase: weights [O_PAD][K·K][IN_BLOCKS][WPB] words, then bias[O_PAD] (int), M[O_PAD] (float).
+// Parameters at pc.paramBase: weights [O_PAD][K·K][IN_BLOCKS][WPB] words, then bias[O_PAD] (float, output-code units), M[O_PAD] (float).
 // Weight words: POPCOUNT → planes (w0, w1) of 32 input channels; otherwise int8 lanes, 4 input channels per word
 // (on lavapipe every load in a loop is a per-lane gather, so fewer, denser weight words win over pre-expanded ints).
 #extension GL_GOOGLE_include_directive : require
@@ -105,8 +105,9 @@ void main()
     uint biasBase = pc.paramBase + OUT_BLOCKS * P * W_PER_OUT, multBase = biasBase + OUT_BLOCKS * P;
     if (LOGITS)
     {
-        // Classifier: logit = float32(acc + bias) × M, no rounding, no clamp.
-        precise float logit = float(acc[0] + int(params[biasBase + ob])) * uintBitsToFloat(params[multBase + ob]);
+        // Classifier: logit = float32(acc) × M + bias, no rounding, no clamp.
+        precise float product = float(acc[0]) * uintBitsToFloat(params[multBase + ob]);
+        precise float logit = product + uintBitsToFloat(params[biasBase + ob]);
         io[pc.outBase + n * OUT_C + ob] = logit;
         return;
     }
@@ -118,7 +119,7 @@ void main()
         {
             uint o = ob * P + j;
             if (o >= OUT_C) break;
-            packLane(w0, w1, requant(acc[t * P_ACTIVE + j] + int(params[biasBase + o]), uintBitsToFloat(params[multBase + o])), j);
+            packLane(w0, w1, requantBias(acc[t * P_ACTIVE + j], uintBitsToFloat(params[multBase + o]), uintBitsToFloat(params[biasBase + o])), j);
         }
         storeBlock(pc.outBase + n * OUT_BLOCKS * hwOut * OUT_WORDS_PER_BLOCK, hwOut, ob, first + t, w0, w1);
     }

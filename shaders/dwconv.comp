@@ -3,7 +3,7 @@
 // PIX consecutive pixels; workgroup y = channel block, z = image. Variants: -D ABITS=8|4|2 (input width; output width
 // is OBITS). When the widths match (all but a layer reading the image) a tap unpacks one input block for all channels.
 // Parameters at pc.paramBase: weights [O_PAD/OUT_P][K·K][OUT_P/4] words of int8 lanes (channel block·OUT_P + 4q + l
-// in lane l of word q), then bias[O_PAD] (int), M[O_PAD] (float).
+// in lane l of word q), then bias[O_PAD] (float), M[O_PAD] (float).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "tensor.glsl"
@@ -63,7 +63,7 @@ void main()
         {
             uint c = ob * OUT_P + j;
             if (c >= C) break;
-            packLane(w0, w1, requant(acc[t * P_ACTIVE + j] + int(params[biasBase + c]), uintBitsToFloat(params[multBase + c])), j);
+            packLane(w0, w1, requantBias(acc[t * P_ACTIVE + j], uintBitsToFloat(params[multBase + c]), uintBitsToFloat(params[biasBase + c])), j);
         }
         storeBlock(pc.outBase + n * BLOCKS * hwOut * OUT_WORDS_PER_BLOCK, hwOut, ob, first + t, w0, w1);
     }

@@ -24,10 +24,19 @@ layout(push_constant) uniform Push { uint inBase; uint outBase; uint paramBase; 
 const uint OUT_P = OBITS == 2u ? 32u : 32u / OBITS;
 const uint OUT_WORDS_PER_BLOCK = OBITS == 2u ? 2u : 1u;
 
-// Contract requantization: clamp(roundEven(float32(accPlusBias) × m), LO, HI); `precise` forbids a fused multiply-add.
-int requant(int accPlusBias, float m)
+// Pool requantization: clamp(roundEven(float32(sum) × m), LO, HI); `precise` keeps the IEEE operations as written.
+int requant(int sum, float m)
 {
-    precise float y = float(accPlusBias) * m;
+    precise float y = float(sum) * m;
+    return int(clamp(roundEven(y), float(LO), float(HI)));
+}
+
+// Conv requantization: clamp(roundEven(float32(acc) × m + bias), LO, HI) — a multiply, then an add; `precise`
+// forbids fusing them into an FMA.
+int requantBias(int acc, float m, float bias)
+{
+    precise float product = float(acc) * m;
+    precise float y = product + bias;
     return int(clamp(roundEven(y), float(LO), float(HI)));
 }
 

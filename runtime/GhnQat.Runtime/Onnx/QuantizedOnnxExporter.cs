@@ -90,12 +90,13 @@ public static class QuantizedOnnxExporter
                 G.Ints("dilations", conv.Dilation, conv.Dilation), G.Int("group", conv.Groups));
         }
         long[] channelDims = inShape.IsVector ? [conv.OutChannels] : [1, conv.OutChannels, 1, 1];
-        string bias = g.Initializer(conv.Name + ".bias_i32", conv.Bias.AsSpan(), channelDims);
-        string withBias = g.Node("Add", conv.OutputId + "/acc_bias", [acc, bias]);
-        string asFloat = CastTo(g, withBias, conv.OutputId + "/acc_float", DataType.Float);
+        // float32(acc) × M, then + bias (output-code units): two nodes, so no fused multiply-add.
+        string asFloat = CastTo(g, acc, conv.OutputId + "/acc_float", DataType.Float);
         string m = g.Initializer(conv.Name + ".multiplier", conv.Multipliers.AsSpan(), channelDims);
         string scaled = g.Node("Mul", conv.OutputId + "/scaled", [asFloat, m]);
-        RoundClipCast(g, scaled, outInfo with { Lo = conv.Lo, Hi = conv.Hi });
+        string bias = g.Initializer(conv.Name + ".bias", conv.Bias.AsSpan(), channelDims);
+        string withBias = g.Node("Add", conv.OutputId + "/biased", [scaled, bias]);
+        RoundClipCast(g, withBias, outInfo with { Lo = conv.Lo, Hi = conv.Hi });
     }
 
     private static void Add(G g, QuantizedNetwork net, QAddLayer add)
@@ -139,9 +140,9 @@ public static class QuantizedOnnxExporter
     {
         string w = g.Initializer(fc.Name + ".weight_codes_t", Transpose(fc.Weights, fc.OutFeatures, fc.InFeatures), fc.InFeatures, fc.OutFeatures);
         string acc = g.Node("MatMulInteger", fc.OutputId + "/acc", [fc.InputId, w]);
-        string withBias = g.Node("Add", fc.OutputId + "/acc_bias", [acc, g.Initializer(fc.Name + ".bias_i32", fc.Bias.AsSpan(), fc.OutFeatures)]);
-        string asFloat = CastTo(g, withBias, fc.OutputId + "/acc_float", DataType.Float);
-        g.Node("Mul", OnnxNames.Logits, [asFloat, g.Initializer(fc.Name + ".multiplier", fc.Multipliers.AsSpan(), fc.OutFeatures)]);
+        string asFloat = CastTo(g, acc, fc.OutputId + "/acc_float", DataType.Float);
+        string scaled = g.Node("Mul", fc.OutputId + "/scaled", [asFloat, g.Initializer(fc.Name + ".multiplier", fc.Multipliers.AsSpan(), fc.OutFeatures)]);
+        g.Node("Add", OnnxNames.Logits, [scaled, g.Initializer(fc.Name + ".bias", fc.Bias.AsSpan(), fc.OutFeatures)]);
     }
 
     /// <summary>Round (half to even) → Clip(lo, hi) in float → Cast to the code type, named <c>tensor.Id</c>.</summary>

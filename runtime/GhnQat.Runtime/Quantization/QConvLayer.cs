@@ -4,8 +4,8 @@ using System.Collections.Immutable;
 namespace GhnQat.Runtime.Quantization;
 
 /// <summary>
-/// Integer conv: acc = Σ q_x·q_w (exact int32; zero padding), y = clamp(roundEven(float32(acc + Bias[c]) ×
-/// Multipliers[c]), Lo, Hi). Output size per side ⌊(H + 2·Padding − Dilation·(Kernel−1) − 1)/Stride⌋ + 1.
+/// Integer conv: acc = Σ q_x·q_w (exact int32; zero padding), y = clamp(roundEven(float32(acc) ×
+/// Multipliers[c] + Bias[c]), Lo, Hi) with the bias in output-code units. Output size per side ⌊(H + 2·Padding − Dilation·(Kernel−1) − 1)/Stride⌋ + 1.
 /// </summary>
 public sealed record QConvLayer : QLayer
 {
@@ -30,7 +30,7 @@ public sealed record QConvLayer : QLayer
     /// <summary>Weight codes, row-major (out, in/groups, k, k), each in [−qmax, qmax] of <see cref="WeightBits"/>.</summary>
     public required ImmutableArray<sbyte> Weights { get; init; }
     /// <summary>Per output channel: folded bias in accumulator units (s_x·s_w[c]).</summary>
-    public required ImmutableArray<int> Bias { get; init; }
+    public required ImmutableArray<float> Bias { get; init; }
     /// <summary>Per output channel: M_c = float32(s_x·s_w[c]/s_y).</summary>
     public required ImmutableArray<float> Multipliers { get; init; }
     /// <summary>Per output channel: float32 weight scale s_w[c] (real weight ≈ code × s_w[c]).</summary>

@@ -4,7 +4,7 @@ using System.Collections.Immutable;
 namespace GhnQat.Runtime.Quantization;
 
 /// <summary>
-/// acc_c = Σ_i q_x[i]·q_w[c,i] (exact int32); logit_c = float32(acc_c + Bias[c]) × Multipliers[c] with
+/// acc_c = Σ_i q_x[i]·q_w[c,i] (exact int32); logit_c = float32(acc_c) × Multipliers[c] + Bias[c] with
 /// Multipliers[c] = float32(s_x·s_w[c]). Always the last layer; <see cref="QLayer.OutputId"/> is the classifier's
 /// node id and names the logits, not a quantized tensor.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed record QLinearLayer : QLayer
     /// <summary>Weight codes, row-major (out, in), each in [−qmax, qmax] of <see cref="WeightBits"/>.</summary>
     public required ImmutableArray<sbyte> Weights { get; init; }
     /// <summary>Per class: bias in accumulator units (s_x·s_w[c]); 0 when the classifier has no bias.</summary>
-    public required ImmutableArray<int> Bias { get; init; }
+    public required ImmutableArray<float> Bias { get; init; }
     /// <summary>Per class: float32(s_x·s_w[c]).</summary>
     public required ImmutableArray<float> Multipliers { get; init; }
     /// <summary>Per class: float32 weight scale s_w[c].</summary>

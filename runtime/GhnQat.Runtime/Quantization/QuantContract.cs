@@ -3,7 +3,7 @@
 namespace GhnQat.Runtime.Quantization;
 
 /// <summary>
-/// Every formula of the quantization contract. Host-side quantities (scales, multipliers, int32 biases, weight
+/// Every formula of the quantization contract. Host-side quantities (scales, multipliers, float32 biases, weight
 /// codes) are computed in double from float32 inputs and rounded once to their stored type; device-side formulas
 /// (<see cref="Requantize"/>, <see cref="RequantizeSum"/>, <see cref="QuantizeInput"/>, <see cref="Logit"/>) use
 /// exactly one float32 multiply per term, float32 adds left to right, no fused multiply-add, round half to even.
@@ -78,20 +78,30 @@ public static class QuantContract
         reduction * QMax(inputBits, inputSigned) * QMax(weightBits, true);
 
     /// <summary>
-    /// Folded bias in accumulator units: roundEven(b / (s_x · s_w[c])) in double, clamped to
-    /// ±(2^31 − 1 − <paramref name="accumulatorBound"/>) so that acc + bias never overflows int32.
+    /// Conv bias in output-code units: float32(b' / s_y) in double (docs/quantization.md §5). Kept in float32 rather
+    /// than rounded to accumulator units, because at 2–4 bits one accumulator unit can be most of an output step
+    /// (docs/decisions/float-bias.md).
     /// </summary>
-    public static int BiasInt32(double bias, float inputScale, float weightScale, long accumulatorBound)
+    public static float ConvBias(double foldedBias, float outputScale) => (float)(foldedBias / outputScale);
+
+    /// <summary>Classifier bias in logit units: float32(b) (the logits are float).</summary>
+    public static float ClassifierBias(double bias) => (float)bias;
+
+    /// <summary>
+    /// The one requant formula: clamp(roundEven(float32(acc) × M + bias), lo, hi) — one float32 multiply, then one
+    /// float32 add, never fused.
+    /// </summary>
+    public static int Requantize(int accumulator, float multiplier, float bias, int lo, int hi)
     {
-        double limit = Math.Max(0, int.MaxValue - accumulatorBound);
-        double q = Math.Round(bias / ((double)inputScale * weightScale), MidpointRounding.ToEven);
-        return (int)Math.Clamp(q, -limit, limit);
+        float product = (float)accumulator * multiplier;
+        float sum = product + bias;
+        return ClampToCode(RoundEven(sum), lo, hi);
     }
 
-    /// <summary>The one requant formula: clamp(roundEven(float32(acc + bias) × M), lo, hi).</summary>
-    public static int Requantize(int accumulatorPlusBias, float multiplier, int lo, int hi)
+    /// <summary>Pools: clamp(roundEven(float32(sum) × M), lo, hi) — the requant formula without a bias.</summary>
+    public static int Requantize(int sum, float multiplier, int lo, int hi)
     {
-        float product = (float)accumulatorPlusBias * multiplier;
+        float product = (float)sum * multiplier;
         return ClampToCode(RoundEven(product), lo, hi);
     }
 
@@ -120,8 +130,12 @@ public static class QuantContract
     /// <summary>Inverse input scale used by <see cref="QuantizeInput"/>: float32(1 / s_in) in double.</summary>
     public static float InverseScale(float scale) => (float)(1.0 / scale);
 
-    /// <summary>Classifier logit: float32(acc + bias) × M_c, no rounding, no clamp.</summary>
-    public static float Logit(int accumulatorPlusBias, float multiplier) => (float)accumulatorPlusBias * multiplier;
+    /// <summary>Classifier logit: float32(acc) × M_c + bias_c (one multiply, then one add), no rounding, no clamp.</summary>
+    public static float Logit(int accumulator, float multiplier, float bias)
+    {
+        float product = (float)accumulator * multiplier;
+        return product + bias;
+    }
 
     // Clamps in float before converting, so a huge or infinite product cannot overflow the int conversion.
     private static int ClampToCode(float rounded, int lo, int hi) =>

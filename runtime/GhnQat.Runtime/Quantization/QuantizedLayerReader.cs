@@ -40,7 +40,7 @@ internal static class QuantizedLayerReader
             // the network's validation, which names the layer.
             for (int i = 0; i < rowLength; i++) codes[((long)r * rowLength) + i] = (sbyte)row[i];
         }
-        return new WeightData([.. codes], [.. reader.Int32(node.Id + ".bias", rows)],
+        return new WeightData([.. codes], [.. reader.Float32(node.Id + ".bias", rows)],
             [.. reader.Float32(node.Id + ".multiplier", rows)], [.. reader.Float32(node.Id + ".weight_scale", rows)]);
     }
 }

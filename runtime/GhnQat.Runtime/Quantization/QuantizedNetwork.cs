@@ -15,7 +15,7 @@ namespace GhnQat.Runtime.Quantization;
 public sealed class QuantizedNetwork
 {
     /// <summary>Value of the <see cref="SafetensorsMetadataKeys.Format"/> key in a saved quantized network.</summary>
-    public const string FormatName = "ghnqat.quantized-network/1";
+    public const string FormatName = "ghnqat.quantized-network/2";
 
     private readonly Dictionary<string, QuantTensorInfo> _tensorById;
 

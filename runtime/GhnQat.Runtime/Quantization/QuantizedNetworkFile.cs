@@ -1,4 +1,4 @@
-// The saved form of a QuantizedNetwork ("ghnqat.quantized-network/1"): packed weight rows, int32 biases and
+// The saved form of a QuantizedNetwork ("ghnqat.quantized-network/2"): packed weight rows, float32 biases and
 // float32 scales/multipliers as tensors; spec, scheme and activation scales in __metadata__ (docs/quantization.md §9).
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -75,7 +75,8 @@ public static class QuantizedNetworkFile
         string Meta(string key) => file.Metadata.TryGetValue(key, out var v) ? v : throw Invalid(file, $"metadata '{key}' is absent");
         string format = file.Metadata.TryGetValue(SafetensorsMetadataKeys.Format, out var f) ? f : "(absent)";
         if (format != QuantizedNetwork.FormatName)
-            throw Invalid(file, $"metadata '{SafetensorsMetadataKeys.Format}' is '{format}'; this build reads '{QuantizedNetwork.FormatName}'");
+            throw Invalid(file, $"metadata '{SafetensorsMetadataKeys.Format}' is '{format}'; this build reads '{QuantizedNetwork.FormatName}'" +
+                (format.StartsWith("ghnqat.quantized-network/", StringComparison.Ordinal) ? " (an older packing: run `ghnqat predict` again to rebuild it)" : ""));
         if (Meta(PackingKey) != PackingName)
             throw Invalid(file, $"metadata '{PackingKey}' is '{Meta(PackingKey)}'; this build reads '{PackingName}'");
         if (!QuantScheme.TryParse(Meta(SchemeKey), out var scheme))
@@ -102,7 +103,7 @@ public static class QuantizedNetworkFile
     }
 
     private static void AddWeights(SafetensorsWriter writer, string name, int bits, ImmutableArray<sbyte> weights, int rows,
-        ImmutableArray<int> bias, ImmutableArray<float> multipliers, ImmutableArray<float> scales)
+        ImmutableArray<float> bias, ImmutableArray<float> multipliers, ImmutableArray<float> scales)
     {
         int rowLength = weights.Length / rows;
         int words = PackedLayout.WordCount(bits, rowLength);
@@ -114,7 +115,7 @@ public static class QuantizedNetworkFile
             CodePacking.Pack(bits, true, row, packed.AsSpan(r * words, words));
         }
         writer.AddUInt32(name + ".weight", [rows, words], packed);
-        writer.AddInt32(name + ".bias", [rows], bias.AsSpan());
+        writer.AddFloat32(name + ".bias", [rows], bias.AsSpan());
         writer.AddFloat32(name + ".weight_scale", [rows], scales.AsSpan());
         writer.AddFloat32(name + ".multiplier", [rows], multipliers.AsSpan());
     }

@@ -132,7 +132,7 @@ internal static class QuantizedNetworkValidator
         }
     }
 
-    private static void CheckChannels(ImmutableArray<int> bias, ImmutableArray<float> multipliers, ImmutableArray<float> scales,
+    private static void CheckChannels(ImmutableArray<float> bias, ImmutableArray<float> multipliers, ImmutableArray<float> scales,
         int channels, long accumulatorBound, Func<string, GhnQatException> bad, Func<float, float> multiplierOf)
     {
         if (accumulatorBound > int.MaxValue)
@@ -140,14 +140,13 @@ internal static class QuantizedNetworkValidator
         CheckLength(bias.IsDefault ? -1 : bias.Length, channels, "biases", bad);
         CheckLength(multipliers.IsDefault ? -1 : multipliers.Length, channels, "multipliers", bad);
         CheckLength(scales.IsDefault ? -1 : scales.Length, channels, "weight scales", bad);
-        long biasLimit = int.MaxValue - accumulatorBound;
         for (int c = 0; c < channels; c++)
         {
             if (!float.IsNormal(scales[c]) || scales[c] < 0)
                 throw bad($"weight scale {scales[c]} of channel {c} is not a positive normal float32");
             CheckMultiplier(multipliers[c], multiplierOf(scales[c]), $"multiplier of channel {c}", bad);
-            if (Math.Abs((long)bias[c]) > biasLimit)
-                throw bad($"bias {bias[c]} of channel {c} exceeds ±{biasLimit}, so acc + bias could overflow int32");
+            if (!float.IsFinite(bias[c]))
+                throw bad($"bias {bias[c]} of channel {c} is not a finite float32");
         }
     }
 

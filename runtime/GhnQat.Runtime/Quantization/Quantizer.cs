@@ -53,9 +53,9 @@ public static class Quantizer
             layers.Add(step.Op switch
             {
                 PlanOp.Conv => QLayerFactory.Conv(plan, step, input, output!, Weights(network, calibration, plan, step, input,
-                    sw => QuantContract.ConvMultiplier(input.Scale, sw, output!.Scale))),
+                    sw => QuantContract.ConvMultiplier(input.Scale, sw, output!.Scale), b => QuantContract.ConvBias(b, output!.Scale))),
                 PlanOp.Classifier => QLayerFactory.Classifier(plan, step, input, Weights(network, calibration, plan, step, input,
-                    sw => QuantContract.ClassifierMultiplier(input.Scale, sw))),
+                    sw => QuantContract.ClassifierMultiplier(input.Scale, sw), QuantContract.ClassifierBias)),
                 PlanOp.Add => QLayerFactory.Add(plan, step, output!,
                     [.. step.InputIds.Select(id => QuantContract.AddMultiplier(byId[id].Scale, output!.Scale))]),
                 PlanOp.MaxPool => QLayerFactory.MaxPool(plan, step),
@@ -100,11 +100,11 @@ public static class Quantizer
     }
 
     private static WeightData Weights(FloatNetwork network, CalibrationResult calibration, QuantPlan plan, PlanLayer step,
-        QuantTensorInfo input, Func<float, float> multiplierOf)
+        QuantTensorInfo input, Func<float, float> multiplierOf, Func<double, float> biasOf)
     {
         var node = plan.Spec.Nodes[step.NodeIndex];
         var (weights, bias) = FoldedParameters(network, calibration, plan.Spec, node, step.BatchNorm);
-        return QuantizeRows(node, weights, bias, node.Out, QLayerFactory.WeightBits(plan, step), input, multiplierOf);
+        return QuantizeRows(node, weights, bias, node.Out, QLayerFactory.WeightBits(plan, step), input, multiplierOf, biasOf);
     }
 
     // w' = w·a_c and b' = (b − μ_c)·a_c + β_c with a_c = γ_c/√(var_c + 1e-5), all in double; no BN: w' = w, b' = b.
@@ -131,7 +131,7 @@ public static class Quantizer
     }
 
     private static WeightData QuantizeRows(ArchNode node, double[] weights, double[] bias, int rows, int bits,
-        QuantTensorInfo input, Func<float, float> multiplierOf)
+        QuantTensorInfo input, Func<float, float> multiplierOf, Func<double, float> biasOf)
     {
         int row = weights.Length / rows;
         long bound = QuantContract.AccumulatorBound(row, input.Bits, input.IsSigned, bits);
@@ -140,7 +140,7 @@ public static class Quantizer
                 $"node '{node.Id}': {row} products of {input.Bits}-bit inputs and {bits}-bit weights can reach {bound}, beyond int32");
         var codes = new sbyte[weights.Length];
         var scales = new float[rows];
-        var biasCodes = new int[rows];
+        var biases = new float[rows];
         var multipliers = new float[rows];
         for (int c = 0; c < rows; c++)
         {
@@ -152,13 +152,16 @@ public static class Quantizer
                     $"node '{node.Id}', channel {c}: folded weights (max |w| {maxAbs}) or bias ({bias[c]}) do not fit float32 scales");
             scales[c] = QuantContract.WeightScale(maxAbs, bits);
             for (int i = 0; i < row; i++) codes[(c * row) + i] = (sbyte)QuantContract.WeightCode(w[i], scales[c], bits);
-            biasCodes[c] = QuantContract.BiasInt32(bias[c], input.Scale, scales[c], bound);
+            biases[c] = biasOf(bias[c]);
             multipliers[c] = multiplierOf(scales[c]);
+            if (!float.IsFinite(biases[c]))
+                throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
+                    $"node '{node.Id}', channel {c}: bias {bias[c]} in output units is {biases[c]}, not a finite float32 (output scale too small)");
             if (!float.IsNormal(multipliers[c]))
                 throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
                     $"node '{node.Id}', channel {c}: requant multiplier {multipliers[c]} is not a positive normal float32 (scales out of range)");
         }
-        return new WeightData([.. codes], [.. biasCodes], [.. multipliers], [.. scales]);
+        return new WeightData([.. codes], [.. biases], [.. multipliers], [.. scales]);
     }
 
     private static double Range(CalibrationResult calibration, ArchSpec spec, string id) =>

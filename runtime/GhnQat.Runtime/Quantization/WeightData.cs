@@ -3,6 +3,6 @@ using System.Collections.Immutable;
 
 namespace GhnQat.Runtime.Quantization;
 
-/// <summary>Per-channel data of a conv or classifier: codes, int32 biases, multipliers and weight scales.</summary>
-internal sealed record WeightData(ImmutableArray<sbyte> Codes, ImmutableArray<int> Bias, ImmutableArray<float> Multipliers,
+/// <summary>Per-channel data of a conv or classifier: codes, float32 biases, multipliers and weight scales.</summary>
+internal sealed record WeightData(ImmutableArray<sbyte> Codes, ImmutableArray<float> Bias, ImmutableArray<float> Multipliers,
     ImmutableArray<float> Scales);

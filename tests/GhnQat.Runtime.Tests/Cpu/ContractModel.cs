@@ -37,7 +37,7 @@ internal static class ContractModel
                 for (int oy = 0; oy < o.Height; oy++)
                 for (int ox = 0; ox < o.Width; ox++)
                 {
-                    long acc = c.Bias[oc];
+                    long acc = 0;
                     for (int ci = 0; ci < inG; ci++)
                     for (int ky = 0; ky < c.Kernel; ky++)
                     for (int kx = 0; kx < c.Kernel; kx++)
@@ -47,7 +47,7 @@ internal static class ContractModel
                         acc += (long)x[((((oc / outG * inG) + ci) * s.Height) + iy) * s.Width + ix]
                                * c.Weights[(((((oc * inG) + ci) * c.Kernel) + ky) * c.Kernel) + kx];
                     }
-                    v[(((oc * o.Height) + oy) * o.Width) + ox] = acc * (double)input.Scale * c.WeightScales[oc] / q.Tensor(c.OutputId).Scale;
+                    v[(((oc * o.Height) + oy) * o.Width) + ox] = (acc * (double)input.Scale * c.WeightScales[oc] / q.Tensor(c.OutputId).Scale) + c.Bias[oc];
                 }
                 return v;
             }
@@ -87,9 +87,9 @@ internal static class ContractModel
                 var v = new double[fc.OutFeatures];
                 for (int c = 0; c < fc.OutFeatures; c++)
                 {
-                    long acc = fc.Bias[c];
+                    long acc = 0;
                     for (int i = 0; i < fc.InFeatures; i++) acc += (long)x[i] * fc.Weights[(c * fc.InFeatures) + i];
-                    v[c] = acc * (double)input.Scale * fc.WeightScales[c];
+                    v[c] = (acc * (double)input.Scale * fc.WeightScales[c]) + fc.Bias[c];
                 }
                 return v;
             }

@@ -68,18 +68,33 @@ public sealed class QuantContractTests
     }
 
     [Test]
-    public void BiasInt32_HugeBias_ClampsSoAccumulatorPlusBiasFitsInt32()
+    public void ConvBias_IsTheFoldedBiasInOutputCodeUnitsRoundedOnceToFloat32()
     {
-        long bound = 1_000_000;
+        // 0.1 / 0.3 in double is 0.33333…; one rounding to float32. A bias of a quarter step stays a quarter step —
+        // the resolution an int32 bias in accumulator units (s_x·s_w, often most of a 2-bit step) cannot give.
+        Assert.That(QuantContract.ConvBias(0.1, 0.3f), Is.EqualTo((float)(0.1 / (double)0.3f)));
+        Assert.That(QuantContract.ConvBias(0.25, 1f), Is.EqualTo(0.25f));
+        Assert.That(QuantContract.ClassifierBias(-0.1), Is.EqualTo(-0.1f));
+    }
 
-        int bias = QuantContract.BiasInt32(1e20, 1e-3f, 1e-3f, bound);
+    [TestCase(3, 0.5f, 1)]      // 1.5 + 0.25 = 1.75 → 2
+    [TestCase(3, 0.5f, 0)]      // 1.5 + 0 → tie → 2 (even)
+    [TestCase(1, 0.5f, -1)]     // 0.5 − 0.25 = 0.25 → 0
+    public void Requantize_WithBias_AddsTheBiasToTheProductThenRounds(int acc, float m, int biasSign)
+    {
+        float bias = 0.25f * biasSign;
+        float expected = MathF.Round((acc * m) + bias, MidpointRounding.ToEven);
 
-        Assert.That(bias, Is.EqualTo(int.MaxValue - bound));
+        Assert.That(QuantContract.Requantize(acc, m, bias, -127, 127), Is.EqualTo((int)expected));
     }
 
     [Test]
-    public void BiasInt32_Tie_RoundsToEven() =>
-        Assert.That(QuantContract.BiasInt32(2.5, 1f, 1f, 0), Is.EqualTo(2));
+    public void Requantize_WithBias_RoundsTheProductBeforeAddingNeverFused()
+    {
+        // 3 × float32(1/6) = 0.500000015 exactly, which float32 rounds to 0.5: unfused, 0.5 + 0 ties to 0; a fused
+        // multiply-add would keep 0.500000015 and give 1.
+        Assert.That(QuantContract.Requantize(3, 1f / 6, 0f, -7, 7), Is.EqualTo(0));
+    }
 
     [Test]
     public void RequantizeSum_HandValues_ScalesEachInputThenRounds()
@@ -107,6 +122,6 @@ public sealed class QuantContractTests
     }
 
     [Test]
-    public void Logit_IsOneFloat32Multiply() =>
-        Assert.That(QuantContract.Logit(1000 + 24, 0.125f), Is.EqualTo(128f));
+    public void Logit_IsOneFloat32MultiplyThenTheBias() =>
+        Assert.That(QuantContract.Logit(1024, 0.125f, -0.5f), Is.EqualTo(127.5f));
 }

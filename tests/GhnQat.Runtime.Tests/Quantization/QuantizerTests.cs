@@ -40,18 +40,19 @@ public sealed class QuantizerTests
 
         Assert.That((conv.WeightBits, q.Tensor("r").Bits, q.Tensor("g").Bits, fc.WeightBits), Is.EqualTo((8, 4, 8, 8)));
         Assert.That(conv.Weights, Is.EqualTo(new sbyte[] { 127, -127 }));
-        Assert.That(conv.Bias, Is.EqualTo(new[] { 1651, 5080 }));            // 0.13/(0.02·0.5/127), 0.2/(0.02·0.25/127)
+        Assert.That(conv.Bias, Is.EqualTo(new[] { (float)((double)0.13f / 0.1f), (float)((double)0.2f / 0.1f) }));   // b/s_y: 1.3, 2
         Assert.That(fc.Weights, Is.EqualTo(new sbyte[] { 127, -127, 32, 127 }));   // row 1: 0.5·127/2 = 31.75 → 32
-        Assert.That(fc.Bias.ToArray(), Is.EqualTo(new[] { 127, -127 }));
+        Assert.That(fc.Bias.ToArray(), Is.EqualTo(new[] { 0.01f, -0.02f }));   // logit units
 
         var run = new CpuReference(q).Run([1.0f, -0.3f], 1, keepCodes: true);
 
         Assert.That(run.Codes["input"], Is.EqualTo(new[] { 50, -15 }));
-        // conv ch0: (50·127 + 1651)·0.1/127 = 6.3 → 6, (−1905 + 1651) → −0.2 → 0; ch1: −1270 → −0.5 → 0 (ReLU), 6985 → 2.75 → 3.
+        // conv ch0 (M = 0.02·(0.5/127)/0.1): 6350·M + 1.3 = 6.3 → 6, −1905·M + 1.3 = −0.2 → 0; ch1: −6350·M' + 2 = −0.5 → 0
+        // (ReLU), 1905·M' + 2 = 2.75 → 3.
         Assert.That(run.Codes["r"], Is.EqualTo(new[] { 6, 0, 0, 3 }));
         // gap: sums 6 and 3, × 0.1/(2·0.01) = 5.
         Assert.That(run.Codes["g"], Is.EqualTo(new[] { 30, 15 }));
-        // logits: (30·127 − 15·127 + 127)·0.01/127 = 0.16; (30·32 + 15·127 − 127)·0.02/127 = 2738·0.02/127.
+        // logits: (30·127 − 15·127)·0.01/127 + 0.01 = 0.16; (30·32 + 15·127)·0.02/127 − 0.02 = 2738·0.02/127.
         Assert.That(run.Logits, Is.EqualTo(new[] { 0.16f, (float)(2738 * 0.02 / 127) }).Within(1e-6));
     }
 
@@ -95,11 +96,9 @@ public sealed class QuantizerTests
         Assert.That(conv.FoldedBatchNorm, Is.EqualTo("bn"));
         Assert.That(conv.Weights, Is.EqualTo(new sbyte[] { 127, 127 }));
         Assert.That(conv.WeightScales, Is.EqualTo(new[] { (float)(w0 / 127), (float)(w1 / 127) }));
-        Assert.That(conv.Bias, Is.EqualTo(new[]
-        {
-            (int)Math.Round(b0 / (sx * (double)conv.WeightScales[0]), MidpointRounding.ToEven),
-            (int)Math.Round(b1 / (sx * (double)conv.WeightScales[1]), MidpointRounding.ToEven),
-        }));
+        float sy = q.Tensor("bn").Scale;
+        Assert.That(conv.Bias, Is.EqualTo(new[] { (float)(b0 / sy), (float)(b1 / sy) }));
+        Assert.That(conv.Multipliers, Is.EqualTo(new[] { (float)(sx * (double)conv.WeightScales[0] / sy), (float)(sx * (double)conv.WeightScales[1] / sy) }));
     }
 
     [Test]

@@ -59,22 +59,22 @@ public class DeployProtocolTests
         // First conv: 8-bit weights, one per channel, so each is ±127 with s_w = |w| / 127.
         float[] sW = [(float)(0.5 / 127), (float)(1.0 / 127)];
         int[] qW = [127, -127];
-        var bias = new int[2];
+        var bias = new float[2];
         var m = new float[2];
         for (int o = 0; o < 2; o++)
         {
-            bias[o] = (int)Math.Round(ConvB[o] / ((double)sIn * sW[o]), MidpointRounding.ToEven);
+            bias[o] = (float)(ConvB[o] / (double)sR);   // output-code units
             m[o] = (float)((double)sIn * sW[o] / sR);
         }
         // Classifier: 8-bit rows [1, −0.5] (s = 1/127) and [0.25, 2] (s = 2/127).
         float[] sFc = [(float)(1.0 / 127), (float)(2.0 / 127)];
         var qFc = new int[4];
-        var bFc = new int[2];
+        var bFc = new float[2];
         var mFc = new float[2];
         for (int c = 0; c < 2; c++)
         {
             for (int i = 0; i < 2; i++) qFc[(c * 2) + i] = (int)Math.Round(FcW[(c * 2) + i] / (double)sFc[c], MidpointRounding.ToEven);
-            bFc[c] = (int)Math.Round(FcB[c] / ((double)sG * sFc[c]), MidpointRounding.ToEven);
+            bFc[c] = FcB[c];   // logit units
             mFc[c] = (float)((double)sG * sFc[c]);
         }
         float mGap = (float)(sR / (2.0 * sG));
@@ -86,11 +86,18 @@ public class DeployProtocolTests
             for (int o = 0; o < 2; o++)
             {
                 int sum = 0;
-                foreach (int x in qx) sum += Clamp((float)((x * qW[o]) + bias[o]) * m[o], 0, 15);
+                foreach (int x in qx)
+                {
+                    float product = (float)(x * qW[o]) * m[o];
+                    sum += Clamp(product + bias[o], 0, 15);
+                }
                 qg[o] = Clamp((float)sum * mGap, 0, 255);
             }
             for (int c = 0; c < 2; c++)
-                logits[(n * 2) + c] = (float)((qg[0] * qFc[c * 2]) + (qg[1] * qFc[(c * 2) + 1]) + bFc[c]) * mFc[c];
+            {
+                float product = (float)((qg[0] * qFc[c * 2]) + (qg[1] * qFc[(c * 2) + 1])) * mFc[c];
+                logits[(n * 2) + c] = product + bFc[c];
+            }
         }
         return logits;
     }

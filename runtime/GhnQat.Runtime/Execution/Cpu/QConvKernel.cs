@@ -6,8 +6,8 @@ namespace GhnQat.Runtime.Execution.Cpu;
 /// <summary>
 /// acc[o, oy, ox] = Σ_{ci in o's group, ky, kx} x[ci, iy, ix]·w[o, ci − group start, ky, kx] over in-bounds taps
 /// (padding reads 0), with iy = oy·stride − pad + ky·dilation and ix likewise; then
-/// y = clamp(roundEven(float32(acc + bias[o]) × M[o]), lo, hi). The quantizer bounds |acc + bias| below 2^31, so
-/// int32 arithmetic is exact. Loop order: one tap at a time over the whole output plane (the sum is exact, so
+/// y = clamp(roundEven(float32(acc) × M[o] + bias[o]), lo, hi) (bias in output-code units). The quantizer bounds
+/// |acc| below 2^31, so int32 arithmetic is exact. Loop order: one tap at a time over the whole output plane (the sum is exact, so
 /// the order cannot change the result).
 /// </summary>
 internal static class QConvKernel
@@ -47,7 +47,7 @@ internal static class QConvKernel
             }
             var yo = y.Slice(o * oh * ow, oh * ow);
             for (int p = 0; p < acc.Length; p++)
-                yo[p] = QuantContract.Requantize(acc[p] + layer.Bias[o], layer.Multipliers[o], layer.Lo, layer.Hi);
+                yo[p] = QuantContract.Requantize(acc[p], layer.Multipliers[o], layer.Bias[o], layer.Lo, layer.Hi);
         }
     }
 }

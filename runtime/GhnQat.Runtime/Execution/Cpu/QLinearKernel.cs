@@ -3,7 +3,7 @@ using GhnQat.Runtime.Quantization;
 
 namespace GhnQat.Runtime.Execution.Cpu;
 
-/// <summary>logit[c] = float32(Σ_i x[i]·w[c, i] + bias[c]) × M[c]; no rounding, no clamp.</summary>
+/// <summary>logit[c] = float32(Σ_i x[i]·w[c, i]) × M[c] + bias[c]; no rounding, no clamp.</summary>
 internal static class QLinearKernel
 {
     public static void Run(QLinearLayer layer, ReadOnlySpan<int> x, Span<float> logits)
@@ -13,7 +13,7 @@ internal static class QLinearKernel
         {
             int acc = 0;
             for (int i = 0; i < layer.InFeatures; i++) acc += x[i] * w[(c * layer.InFeatures) + i];
-            logits[c] = QuantContract.Logit(acc + layer.Bias[c], layer.Multipliers[c]);
+            logits[c] = QuantContract.Logit(acc, layer.Multipliers[c], layer.Bias[c]);
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class VulkanLayerParameters
     /// bit-plane words per 32 input channels (2-bit codes); otherwise int8 lanes, 4 input channels per word.
     /// </summary>
     public static uint AppendDense(List<uint> words, ReadOnlySpan<sbyte> weights, int outChannels, int inChannels, int groups,
-        int kernel, ReadOnlySpan<int> bias, ReadOnlySpan<float> multipliers, VulkanTensorLayout input, int outPerInvocation, bool popcount)
+        int kernel, ReadOnlySpan<float> bias, ReadOnlySpan<float> multipliers, VulkanTensorLayout input, int outPerInvocation, bool popcount)
     {
         uint offset = (uint)words.Count;
         int taps = kernel * kernel, inPerGroup = inChannels / groups, outPerGroup = outChannels / groups;
@@ -98,9 +98,9 @@ internal static class VulkanLayerParameters
     /// <summary>Rounds <paramref name="value"/> up to a multiple of <paramref name="unit"/>.</summary>
     public static int RoundUp(int value, int unit) => (value + unit - 1) / unit * unit;
 
-    private static void AppendEpilogue(List<uint> words, ReadOnlySpan<int> bias, ReadOnlySpan<float> multipliers, int outPadded)
+    private static void AppendEpilogue(List<uint> words, ReadOnlySpan<float> bias, ReadOnlySpan<float> multipliers, int outPadded)
     {
-        for (int o = 0; o < outPadded; o++) words.Add(o < bias.Length ? (uint)bias[o] : 0u);
+        for (int o = 0; o < outPadded; o++) words.Add(o < bias.Length ? BitConverter.SingleToUInt32Bits(bias[o]) : 0u);
         for (int o = 0; o < outPadded; o++) words.Add(o < multipliers.Length ? BitConverter.SingleToUInt32Bits(multipliers[o]) : 0u);
     }
 }
