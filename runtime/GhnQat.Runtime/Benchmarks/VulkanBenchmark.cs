@@ -108,12 +108,13 @@ public static class VulkanBenchmark
         {
             cancellationToken.ThrowIfCancellationRequested();
             var net = KaimingInitializer.Create(spec, 1);
-            var cal = Calibrator.Calibrate(net, calibImages, calibration.Count, batchSize: 32);
+            var cal = Calibrator.Calibrate(net, calibImages, calibration.Count, batchSize: 32);   // the float net's, for ORT fp32
             using var ortFloat = new OnnxRunner(FloatOnnxExporter.Export(net, new FloatOnnxExportOptions { BatchNormStatistics = cal.BatchNorm }), ortOptions);
             double fp32 = Best(options.Repeats, () => ortFloat.Run(images, n, ["logits"]));
             foreach (string scheme in options.Schemes)
             {
-                var q = Quantizer.Quantize(net, cal, QuantScheme.Parse(scheme));
+                var q = Quantizer.Quantize(net, Calibrator.CalibrateFor(net, QuantScheme.Parse(scheme), calibImages, calibration.Count, batchSize: 32),
+                    QuantScheme.Parse(scheme));
                 using var ortInt = new OnnxRunner(QuantizedOnnxExporter.Export(q), ortOptions);
                 double int8 = Best(options.Repeats, () => ortInt.Run(images, n, ["logits"]));
                 var cpu = new CpuReference(q);

@@ -62,6 +62,19 @@ public static class Calibrator
     }
 
     /// <summary>
+    /// Calibration for deployment at <paramref name="scheme"/>: <see cref="CalibrateFor"/> (the default,
+    /// <see cref="CalibrationMode.QuantizationAware"/>) or the float net's statistics (<see cref="CalibrationMode.FloatNet"/>).
+    /// </summary>
+    public static CalibrationResult CalibrateForDeployment(FloatNetwork network, QuantScheme scheme, ReadOnlyMemory<float> images, int count,
+        CalibrationMode mode = CalibrationMode.QuantizationAware, int batchSize = DefaultBatchSize, int maxDegreeOfParallelism = 1) =>
+        mode switch
+        {
+            CalibrationMode.QuantizationAware => CalibrateFor(network, scheme, images, count, batchSize, maxDegreeOfParallelism),
+            CalibrationMode.FloatNet => Calibrate(network, images, count, batchSize, maxDegreeOfParallelism),
+            _ => throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"unknown calibration mode {mode}"),
+        };
+
+    /// <summary>
     /// Quantization-aware calibration for deployment at <paramref name="scheme"/> (docs/quantization.md §4): the
     /// statistics are those of the net that will run, measured the way QAT trained it. One pass over the batches,
     /// weights quantized by the scheme's rule, every BN normalizing with its batch's statistics and every quantized

@@ -39,6 +39,8 @@ public sealed class OnDevicePredictor
     public Ghn Ghn { get; }
     /// <summary>Shape of one calibration image.</summary>
     public ActivationShape ImageShape { get; }
+    /// <summary>Which net calibration measures (default: the quantized net, as QAT trained it).</summary>
+    public CalibrationMode Calibration { get; init; } = CalibrationMode.QuantizationAware;
 
     /// <summary>Predicts, calibrates, quantizes with <paramref name="scheme"/> (null = float only) and packs.</summary>
     public OnDevicePrediction Predict(ArchSpec spec, QuantScheme? scheme)
@@ -51,7 +53,7 @@ public sealed class OnDevicePredictor
         var net = Ghn.Predict(spec);
         double ghn = Lap(clock);
         if (scheme is null) return new OnDevicePrediction(net, null, [], new PredictionTimings(ghn, 0, 0, 0));
-        var calibration = Calibrator.Calibrate(net, _images, _count);
+        var calibration = Calibrator.CalibrateForDeployment(net, scheme, _images, _count, Calibration);
         double calibrate = Lap(clock);
         var quantized = Quantizer.Quantize(net, calibration, scheme);
         double quantize = Lap(clock);

@@ -4,12 +4,12 @@ namespace GhnQat.Trainer.Evaluation;
 /// <summary>The net calibration runs (eval-qat --calibrate-on).</summary>
 public enum CalibrationNet
 {
-    /// <summary>The float net: the runtime's contract.</summary>
+    /// <summary>The float net: the runtime's contract before 2026-11-26 (<c>CalibrationMode.FloatNet</c>).</summary>
     FloatNet,
 
     /// <summary>The net with its weights quantized as deployed, activations float.</summary>
     QuantizedWeights,
 
-    /// <summary>Weights quantized and every quantized activation snapped to its deployed grid (two passes).</summary>
+    /// <summary>The net as deployed, measured as QAT trains (<c>Calibrator.CalibrateFor</c>): the runtime's contract.</summary>
     Quantized,
 }

@@ -73,13 +73,13 @@ public sealed class DeployEvaluator
     }
 
     /// <summary>
-    /// Calibration of <paramref name="network"/> on the calibration images. Without <paramref name="scheme"/>, or
-    /// with <see cref="CalibrationNet.FloatNet"/>, of the float net: the runtime's contract (docs/quantization.md §4).
-    /// <see cref="CalibrationNet.QuantizedWeights"/>: of the net with its weights quantized as deployed;
-    /// <see cref="CalibrationNet.Quantized"/>: weights and activations quantized (<see cref="Calibrator.CalibrateFor"/>).
-    /// The last two are measured alternatives (docs/qat.md §6), not what the runtime deploys.
+    /// Calibration of <paramref name="network"/> on the calibration images. Without <paramref name="scheme"/>: of
+    /// the float net (for the FP32 column). With a scheme, by default <see cref="CalibrationNet.Quantized"/>: the
+    /// runtime's contract (<see cref="Calibrator.CalibrateFor"/>, docs/quantization.md §4);
+    /// <see cref="CalibrationNet.FloatNet"/> (the contract before 2026-11-26) and
+    /// <see cref="CalibrationNet.QuantizedWeights"/> are the measured alternatives of docs/qat.md §6.
     /// </summary>
-    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null, CalibrationNet on = CalibrationNet.FloatNet) =>
+    public CalibrationResult Calibrate(FloatNetwork network, QuantScheme? scheme = null, CalibrationNet on = CalibrationNet.Quantized) =>
         scheme is null || on == CalibrationNet.FloatNet
             ? Calibrator.Calibrate(network, _calibration, CalibrationCount, Calibrator.DefaultBatchSize, Parallelism)
             : on == CalibrationNet.QuantizedWeights

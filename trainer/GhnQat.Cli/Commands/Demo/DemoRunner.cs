@@ -142,9 +142,9 @@ internal sealed class DemoRunner : IDisposable
         if (_deployer is null) return null;
         using var scope = NewDisposeScope();
         var floatNet = DeployEvaluator.ToFloatNetwork(spec, NetEvaluator.Predict(_trainerModels[bits], spec));
-        var calibration = _deployer.Calibrate(floatNet);
-        return bits == Fp32 ? _deployer.FloatAccuracy(floatNet, calibration)
-            : _deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet, calibration, QuantScheme.Parse(bits)));
+        if (bits == Fp32) return _deployer.FloatAccuracy(floatNet, _deployer.Calibrate(floatNet));
+        var scheme = QuantScheme.Parse(bits);
+        return _deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet, _deployer.Calibrate(floatNet, scheme), scheme));
     }
 
     private (int Images, long Values, long Mismatches) OrtCheck(QuantizedNetwork net)

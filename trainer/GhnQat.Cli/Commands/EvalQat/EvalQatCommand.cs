@@ -69,11 +69,11 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         public string Out { get; init; } = "docs/results";
 
         [CommandOption("--calibrate-on <NET>")]
-        [Description("Deploy protocol: calibrate BN statistics and ranges on the float net (float: the runtime's contract), on " +
-            "the net with its weights quantized at each scheme (weights), or with weights and activations quantized (quantized, two passes); " +
-            "weights and quantized are alternatives measured in docs/qat.md §6.")]
-        [DefaultValue("float")]
-        public string CalibrateOn { get; init; } = "float";
+        [Description("Deploy protocol: calibrate BN statistics and ranges on the quantized net as QAT evaluates it (quantized: " +
+            "the runtime's contract), on the float net (float: the contract before 2026-11-26) or on the net with only its weights " +
+            "quantized (weights); docs/qat.md §6 compares them.")]
+        [DefaultValue("quantized")]
+        public string CalibrateOn { get; init; } = "quantized";
 
         [CommandOption("--merge <JSON,...>")]
         [Description("Instead of evaluating, merge reports written by eval-qat (same nets and images) into one.")]

@@ -132,10 +132,9 @@ internal sealed class GoldenCommand : Command<GoldenCommand.Settings>
         {
             using var scope = NewDisposeScope();
             var floatNet = DeployEvaluator.ToFloatNetwork(spec, NetEvaluator.Predict(model, spec));
-            var calibrated = deployer.Calibrate(floatNet);
             foreach (var scheme in schemes)
             {
-                var quantized = DeployEvaluator.Quantize(floatNet, calibrated, scheme);
+                var quantized = DeployEvaluator.Quantize(floatNet, deployer.Calibrate(floatNet, scheme), scheme);
                 string stem = Path.Combine(s.Out, $"{spec.Name}.{scheme.Name}");
                 quantized.Save(stem + ".qnet.safetensors", meta);
                 var run = new CpuReference(quantized).Run(images, s.Images, keepCodes: true);

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Globalization;
 using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
+using GhnQat.Runtime.Calibration;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Deployment;
 using GhnQat.Runtime.Hypernet;
@@ -36,6 +37,11 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         [DefaultValue(ImageDataset.DefaultCalibrationCount)]
         public int Calib { get; init; } = ImageDataset.DefaultCalibrationCount;
 
+        [CommandOption("--calibrate-on <NET>")]
+        [Description("quantized (the net as deployed, measured as QAT evaluates it) or float (the float net's statistics).")]
+        [DefaultValue("quantized")]
+        public string CalibrateOn { get; init; } = "quantized";
+
         [CommandOption("--data <DIR>")]
         [Description("Fashion-MNIST folder.")]
         [DefaultValue(FashionMnist.DefaultFolder)]
@@ -51,6 +57,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             if (string.IsNullOrWhiteSpace(Arch)) return Spectre.Console.ValidationResult.Error("--arch FILE is required");
             if (string.IsNullOrWhiteSpace(Out)) return Spectre.Console.ValidationResult.Error("--out FILE is required");
             if (Calib is < 1 or > 60_000) return Spectre.Console.ValidationResult.Error("--calib must be 1..60000");
+            if (CalibrateOn is not ("quantized" or "float")) return Spectre.Console.ValidationResult.Error("--calibrate-on must be quantized or float");
             return Spectre.Console.ValidationResult.Success();
         }
     }
@@ -60,7 +67,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         QuantScheme? scheme = s.Bits.Trim().Equals("float", StringComparison.OrdinalIgnoreCase) ? null : QuantScheme.Parse(s.Bits);
         var spec = ArchSpec.Load(s.Arch!);
         var ghn = Ghn.Load(s.Ghn!);
-        var predictor = CalibrationSet.Predictor(ghn, s.Data, s.Calib);
+        var predictor = CalibrationSet.Predictor(ghn, s.Data, s.Calib,
+            s.CalibrateOn == "float" ? CalibrationMode.FloatNet : CalibrationMode.QuantizationAware);
         var result = predictor.Predict(spec, scheme);
         var meta = Provenance.Metadata($"fashion-mnist train, first {s.Calib} images (calibration)");
         meta["ghnqat.ghn_file"] = Path.GetFileName(s.Ghn!);
