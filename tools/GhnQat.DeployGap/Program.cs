@@ -58,19 +58,17 @@ double FloatAccuracy(FloatNetwork network, CalibrationResult calibrated, bool po
     {
         int n = Math.Min(BatchSize, testCount - start);
         var batch = images.AsSpan(start * perImage, n * perImage);
-        var maxima = new Dictionary<string, double>(StringComparer.Ordinal) { [ArchNode.InputId] = Max(batch, signed: true) };
+        var maxima = new Dictionary<string, double>(StringComparer.Ordinal) { [ArchNode.InputId] = Calibrator.BatchMax(batch, isSigned: true) };
         var result = executor.Forward(batch, n, populationBn ? calibrated.BatchNorm : null,
             observer: (node, output) =>
             {
-                if (tensors.TryGetValue(node.Id, out var t)) maxima[node.Id] = Max(output, t.IsSigned);
+                if (tensors.TryGetValue(node.Id, out var t)) maxima[node.Id] = Calibrator.BatchMax(output, t.IsSigned);
             },
             quantizer: (id, values) =>
             {
                 if (!tensors.TryGetValue(id, out var t)) return;
-                double range = calibratedGrids ? calibrated.Ranges[t.ScaleSource] : maxima[t.ScaleSource];
-                float scale = QuantContract.ActivationScale(range, t.Bits, t.IsSigned);
-                int lo = QuantContract.QMin(t.Bits, t.IsSigned), hi = QuantContract.QMax(t.Bits, t.IsSigned);
-                for (int i = 0; i < values.Length; i++) values[i] = Math.Clamp(QuantContract.RoundEven(values[i] / scale), lo, hi) * scale;
+                double range = calibratedGrids ? calibrated.Ranges[t.ScaleSource] : (float)maxima[t.ScaleSource];
+                ActivationGrid.For(t, range).Apply(values);
             });
         var predicted = result.ArgMax();
         for (int i = 0; i < n; i++) if (predicted[i] == labels[start + i]) correct++;
@@ -89,7 +87,3 @@ double IntegerAccuracy(QuantizedNetwork network)
     }
     return 100.0 * correct / testCount;
 }
-
-
-static double Max(ReadOnlySpan<float> values, bool signed) =>
-    signed ? Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(values)) : Math.Max(0, System.Numerics.Tensors.TensorPrimitives.Max(values));

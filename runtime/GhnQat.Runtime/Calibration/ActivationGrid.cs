@@ -7,8 +7,16 @@ namespace GhnQat.Runtime.Calibration;
 /// <summary>
 /// x ↦ clamp(roundEven(x / s), lo, hi) · s with the tensor's deployed scale s and code range (docs/quantization.md §3).
 /// </summary>
-internal sealed record ActivationGrid(float Scale, int Lo, int Hi)
+public sealed record ActivationGrid(float Scale, int Lo, int Hi)
 {
+    /// <summary>The grid of <paramref name="tensor"/> when its range is <paramref name="range"/>.</summary>
+    public static ActivationGrid For(PlanTensor tensor, double range)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return new(QuantContract.ActivationScale(range, tensor.Bits, tensor.IsSigned),
+            QuantContract.QMin(tensor.Bits, tensor.IsSigned), QuantContract.QMax(tensor.Bits, tensor.IsSigned));
+    }
+
     /// <summary>Snaps <paramref name="values"/> to the grid in place.</summary>
     public void Apply(Span<float> values)
     {

@@ -104,7 +104,7 @@ public static class Calibrator
         {
             var maxima = new Dictionary<string, double>(StringComparer.Ordinal)
             {
-                [ArchNode.InputId] = BatchMax(batches[b].Images.Span, signed: true),
+                [ArchNode.InputId] = BatchMax(batches[b].Images.Span, isSigned: true),
             };
             perBatchBn[b] = executor.Forward(batches[b].Images.Span, batches[b].Count,
                 observer: (node, output) =>
@@ -113,9 +113,7 @@ public static class Calibrator
                 },
                 quantizer: (id, values) =>
                 {
-                    if (!tensors.TryGetValue(id, out var t)) return;
-                    float scale = QuantContract.ActivationScale((float)maxima[t.ScaleSource], t.Bits, t.IsSigned);
-                    new ActivationGrid(scale, QuantContract.QMin(t.Bits, t.IsSigned), QuantContract.QMax(t.Bits, t.IsSigned)).Apply(values);
+                    if (tensors.TryGetValue(id, out var t)) ActivationGrid.For(t, (float)maxima[t.ScaleSource]).Apply(values);
                 }).BatchStatistics;
             perBatchMax[b] = maxima;
         });
@@ -167,7 +165,7 @@ public static class Calibrator
         {
             var maxima = new Dictionary<string, double>(StringComparer.Ordinal)
             {
-                [ArchNode.InputId] = BatchMax(batches[b].Images.Span, signed: true),
+                [ArchNode.InputId] = BatchMax(batches[b].Images.Span, isSigned: true),
             };
             executor.Forward(batches[b].Images.Span, batches[b].Count, batchNorm, observer: (node, output) =>
             {
@@ -236,9 +234,9 @@ public static class Calibrator
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, body);
     }
 
-    // max x for unsigned tensors (non-negative by construction), max |x| for signed ones.
-    private static double BatchMax(ReadOnlySpan<float> values, bool signed) =>
-        signed ? Math.Abs(TensorPrimitives.MaxMagnitude(values)) : Math.Max(0, TensorPrimitives.Max(values));
+    /// <summary>The range statistic of one batch: max x for unsigned tensors (non-negative by construction), max |x| for signed ones.</summary>
+    public static double BatchMax(ReadOnlySpan<float> values, bool isSigned) =>
+        isSigned ? Math.Abs(TensorPrimitives.MaxMagnitude(values)) : Math.Max(0, TensorPrimitives.Max(values));
 
     private static void CheckShape(FloatNetwork network, int channels, int height, int width, string what)
     {
