@@ -1,6 +1,6 @@
 // ghnqat-device-check: what scripts/device/gpu-check runs on a GPU machine without .NET (published self-contained).
 //   info   [--require-gpu]                     Vulkan devices, the one chosen, the host CPU, the validation layer
-//   tests  [--quick] [--list] [--result FILE]  the Vulkan tests of GhnQat.Runtime.Tests, by NUnit's assembly runner
+//   tests  [--quick] [--list] [--result FILE] [--shard K/N]  the Vulkan tests of GhnQat.Runtime.Tests (NUnit runner)
 //   parity --ghn F --data D --out O [...]      GHN nets × schemes, Vulkan vs CpuReference at every layer
 //   bench  --data D --out O [...]              the Vulkan benchmark (`ghnqat bench`)
 // Every command takes --device NAME (default: GHNQAT_VULKAN_DEVICE, else the best device).
