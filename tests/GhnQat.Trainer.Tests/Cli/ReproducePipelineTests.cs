@@ -41,7 +41,7 @@ public class ReproducePipelineTests
     {
         Assert.That(_first.Code, Is.Zero, _first.Err + _first.Out);
         TestContext.Out.WriteLine($"reproduce --preset tiny: {_firstWall.TotalSeconds:F1} s");
-        foreach (string stage in new[] { "train", "finetune-w4a4", "finetune-w2a2", "finetune-w4a8", "eval", "eval-qat", "export" })
+        foreach (string stage in new[] { "train", "finetune-w4a4", "finetune-w2a2", "finetune-w2a2-mixed", "finetune-w4a8", "eval", "eval-qat", "export" })
             Assert.That(_first.Out, Does.Contain($"] {stage}: done in "), stage);
         Assert.That(_first.Out, Does.Contain("] publish: skipped (add --publish"));
         foreach (string model in new[] { "ghn2-tiny", "ghn2-tiny-qat-w4a4", "ghn2-tiny-qat-w2a2", "ghn2-tiny-qat-w4a8" })
@@ -62,7 +62,7 @@ public class ReproducePipelineTests
     {
         var (code, output, error) = Reproduce();
         Assert.That(code, Is.Zero, error);
-        Assert.That(output, Does.Contain("0 of 8 stages to run").And.Not.Contain(": start —").And.Not.Contain("  $ ghnqat"));
+        Assert.That(output, Does.Contain("0 of 9 stages to run").And.Not.Contain(": start —").And.Not.Contain("  $ ghnqat"));
     }
 
     [Test, Order(3)]
@@ -79,7 +79,7 @@ public class ReproducePipelineTests
             .And.Contain("ghnqat finetune --resume ").And.Contain($"from step {ReproducePlan.TinyFinetuneSteps} "));
         foreach (string skipped in new[] { "train", "finetune-w4a4", "finetune-w4a8", "eval" })
             Assert.That(output, Does.Contain($"] {skipped}: skipped (finished earlier"), skipped);
-        foreach (string rerun in new[] { "eval-qat", "export" })
+        foreach (string rerun in new[] { "finetune-w2a2-mixed", "eval-qat", "export" })
             Assert.That(output, Does.Contain($"] {rerun}: done in "), rerun);
     }
 
@@ -89,7 +89,7 @@ public class ReproducePipelineTests
         File.Delete(Path.Combine(_run, "results", "ghn-float.md"));
         var (code, output, error) = Reproduce();
         Assert.That(code, Is.Zero, error);
-        Assert.That(output, Does.Contain("1 of 8 stages to run").And.Contain("] eval: done in "));
+        Assert.That(output, Does.Contain("1 of 9 stages to run").And.Contain("] eval: done in "));
         Assert.That(File.Exists(Path.Combine(_run, "results", "ghn-float.md")), Is.True);
     }
 
@@ -99,10 +99,10 @@ public class ReproducePipelineTests
         string repo = Path.Combine(_root, "repo");
         var (code, output, error) = Reproduce("--publish", "--publish-to", repo);
         Assert.That(code, Is.Zero, error);
-        Assert.That(output, Does.Contain("1 of 8 stages to run").And.Contain("] publish: done in "));
+        Assert.That(output, Does.Contain("1 of 9 stages to run").And.Contain("] publish: done in "));
         Assert.That(File.Exists(Path.Combine(repo, "models", "ghn2-tiny-qat-w2a2.safetensors")), Is.True);
         Assert.That(File.Exists(Path.Combine(repo, "docs", "results", "qat-id.md")), Is.True);
-        Assert.That(Reproduce("--publish", "--publish-to", repo).Out, Does.Contain("0 of 8 stages to run"));
+        Assert.That(Reproduce("--publish", "--publish-to", repo).Out, Does.Contain("0 of 9 stages to run"));
     }
 
     private (int Code, string Out, string Err) Reproduce(params string[] extra) =>

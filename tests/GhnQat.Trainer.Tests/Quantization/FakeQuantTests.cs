@@ -147,4 +147,21 @@ public class FakeQuantTests
         Assert.That((noise - sim).abs().max().item<float>(), Is.Zero);
         Assert.That(noise.unique().Item1.numel(), Is.LessThanOrEqualTo(3), "2-bit signed: codes −1, 0, 1");
     }
+    [Test]
+    public void Mixed_Training_WeightsRoundedLikeSimQuant_ActivationsNoisyLikeNoiseQuant()
+    {
+        using var scope = NewDisposeScope();
+        var w = randn([8, 3, 3, 3], generator: new Generator(14));
+        var mixedW = FakeQuant.Weight(w, 2, QuantMode.Mixed, training: true, new Generator(5));
+        var simW = FakeQuant.Weight(w, 2, QuantMode.Sim, training: true);
+        Assert.That((mixedW - simW).abs().max().item<float>(), Is.Zero, "weights: the real codes");
+
+        var x = rand([4, 8, 6, 6], generator: new Generator(15));
+        var mixedA = FakeQuant.Activation(x, 2, isSigned: false, QuantMode.Mixed, training: true, out _, range: tensor(1f), noise: new Generator(6));
+        var noiseA = FakeQuant.Activation(x, 2, isSigned: false, QuantMode.Noise, training: true, out _, range: tensor(1f), noise: new Generator(6));
+        var simA = FakeQuant.Activation(x, 2, isSigned: false, QuantMode.Sim, training: true, out _, range: tensor(1f));
+        Assert.That((mixedA - noiseA).abs().max().item<float>(), Is.Zero, "activations: NoiseQuant's noise, same seed");
+        Assert.That((mixedA - simA).abs().max().item<float>(), Is.GreaterThan(0f), "not rounded");
+        Assert.That(mixedA.unique().Item1.numel(), Is.GreaterThan(4), "2-bit unsigned rounding would leave ≤ 4 values");
+    }
 }

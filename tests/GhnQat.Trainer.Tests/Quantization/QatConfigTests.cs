@@ -41,4 +41,15 @@ public class QatConfigTests
         var e = Assert.Throws<GhnQatException>(() => (TrainConfig.Tiny with { Quant = quant, Scheme = scheme }).Validate());
         Assert.That(e!.Code, Is.EqualTo(GhnQatErrorCode.InvalidArgument));
     }
+    [TestCase(QuantMode.None)]
+    [TestCase(QuantMode.Sim)]
+    [TestCase(QuantMode.Noise)]
+    [TestCase(QuantMode.Mixed)]
+    public void QuantModes_NameParsesBackAndLabelsAreDistinct(QuantMode mode)
+    {
+        Assert.That(QuantModes.Parse(QuantModes.Name(mode)), Is.EqualTo(mode));
+        Assert.That(QuantModes.Parse(" " + QuantModes.Name(mode).ToUpperInvariant()), Is.EqualTo(mode));
+        var others = Enum.GetValues<QuantMode>().Where(m => m != mode).Select(QuantModes.Label);
+        Assert.That(others, Does.Not.Contain(QuantModes.Label(mode)));
+    }
 }

@@ -16,7 +16,7 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
     public const string Fp32 = "fp32";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private static readonly string[] Methods = [QuantModes.Label(QuantMode.None), QuantModes.Label(QuantMode.Sim), QuantModes.Label(QuantMode.Noise)];
+    private static readonly string[] Methods = [QuantModes.Label(QuantMode.None), QuantModes.Label(QuantMode.Sim), QuantModes.Label(QuantMode.Noise), QuantModes.Label(QuantMode.Mixed)];
 
     /// <summary>One evaluated GHN file: its method label, the scheme it was finetuned for, and how it was trained.</summary>
     public sealed record GhnInfo(string File, string Method, string? Scheme, string TrainCommand);
@@ -91,7 +91,7 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
         t.Append(CultureInfo.InvariantCulture, $"# {name}: GHN-Q vs GHN-QAT on unseen nets (Fashion-MNIST)\n\n");
         t.Append("Top-1 % on the first test images of Fashion-MNIST, mean ± standard error over nets; the same nets in every ")
          .Append("column of a row. GHN-Q = the float GHN quantized after prediction; GHN-QAT = the GHN finetuned with ")
-         .Append("SimQuant or NoiseQuant at that width (docs/qat.md). FP32 = the float GHN, not quantized.\n\n");
+         .Append("SimQuant, NoiseQuant or Mixed (SimQuant weights, noisy activations) at that width (docs/qat.md). FP32 = the float GHN, not quantized.\n\n");
         Table(t, "Deploy protocol (the runtime's numbers, bit-exact)",
             $"BN statistics and activation ranges from the first {CalibrationImages} training images (batches of 64), BN folded, " +
             "integer requantization by the runtime's CpuReference (docs/quantization.md). FP32: float net, BN frozen to the calibration statistics.",
@@ -115,7 +115,7 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
         if (!Cells.Any(c => values(c).Count > 0)) return;
         t.Append("## ").Append(title).Append("\n\n").Append(how).Append("\n\n| split | bits | nets | images |");
         foreach (string m in Methods) t.Append(' ').Append(m).Append(" |");
-        t.Append(" paper, CIFAR-10, unverified |\n|---|---|---|---|---|---|---|---|\n");
+        t.Append(" paper, CIFAR-10, unverified |\n|").Append(string.Concat(Enumerable.Repeat("---|", 4 + Methods.Length + 1))).Append('\n');
         foreach (string split in Cells.Select(c => c.Split).Distinct())
         {
             foreach (string bits in BitsOrder())

@@ -40,7 +40,7 @@ public static class FakeQuant
     }
 
     /// <summary>
-    /// Quantized weights: SimQuant (and every evaluation) w + (q·s − w).detach(); NoiseQuant while training
+    /// Quantized weights: SimQuant, Mixed (and every evaluation) w + (q·s − w).detach(); NoiseQuant while training
     /// w + (clamp(w + U(−s/2, s/2), ±qmax·s) − w).detach(). <paramref name="noise"/> seeds the noise (NoiseQuant only).
     /// </summary>
     public static Tensor Weight(Tensor w, int bits, QuantMode mode, bool training, Generator? noise = null)
@@ -101,7 +101,7 @@ public static class FakeQuant
 
     /// <summary>
     /// Quantized activation with a clipped straight-through gradient: y = clamp(x, lo·s, hi·s) (gradient 1 inside,
-    /// 0 outside), then SimQuant / evaluation y + (codes·s − y).detach(), or NoiseQuant while training
+    /// 0 outside), then SimQuant / evaluation y + (codes·s − y).detach(), or NoiseQuant and Mixed while training
     /// y + (clamp(y + U(−s/2, s/2), lo·s, hi·s) − y).detach(). <paramref name="range"/> null = this batch's
     /// <see cref="BatchRange"/>; the range used is returned in <paramref name="usedRange"/> (caller's scope).
     /// </summary>
@@ -117,7 +117,7 @@ public static class FakeQuant
         var hi = Times(scale, QuantContract.QMax(bits, isSigned));
         var y = x.clamp(lo, hi);
         var yd = y.detach();
-        var target = mode == QuantMode.Noise && training
+        var target = mode is QuantMode.Noise or QuantMode.Mixed && training
             ? (yd + (Uniform(x, noise) * scale)).clamp(lo, hi)
             : ActivationCodes(yd, scale, bits, isSigned) * scale;
         return (y + (target - yd)).MoveToOuterDisposeScope();

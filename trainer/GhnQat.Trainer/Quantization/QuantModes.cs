@@ -3,24 +3,26 @@ using GhnQat.Runtime.Errors;
 
 namespace GhnQat.Trainer.Quantization;
 
-/// <summary>Names of <see cref="QuantMode"/> as the CLI and the train config write them: none, sim, noise.</summary>
+/// <summary>Names of <see cref="QuantMode"/> as the CLI and the train config write them: none, sim, noise, mixed.</summary>
 public static class QuantModes
 {
-    /// <summary>"none", "sim" or "noise".</summary>
+    /// <summary>"none", "sim", "noise" or "mixed".</summary>
     public static string Name(QuantMode mode) => mode switch
     {
         QuantMode.Sim => "sim",
         QuantMode.Noise => "noise",
+        QuantMode.Mixed => "mixed",
         _ => "none",
     };
 
-    /// <summary>Parses none / sim / noise (case-insensitive); throws InvalidArgument otherwise.</summary>
+    /// <summary>Parses none / sim / noise / mixed (case-insensitive); throws InvalidArgument otherwise.</summary>
     public static QuantMode Parse(string? name) => name?.Trim().ToLowerInvariant() switch
     {
         "none" or "float" => QuantMode.None,
         "sim" or "simquant" => QuantMode.Sim,
         "noise" or "noisequant" => QuantMode.Noise,
-        _ => throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"unknown quantization mode '{name}'; expected none, sim or noise"),
+        "mixed" => QuantMode.Mixed,
+        _ => throw new GhnQatException(GhnQatErrorCode.InvalidArgument, $"unknown quantization mode '{name}'; expected none, sim, noise or mixed"),
     };
 
     /// <summary>The report label of a GHN trained with <paramref name="mode"/>.</summary>
@@ -28,6 +30,7 @@ public static class QuantModes
     {
         QuantMode.Sim => "GHN-QAT-SimQuant",
         QuantMode.Noise => "GHN-QAT-NoiseQuant",
+        QuantMode.Mixed => "GHN-QAT-Mixed",
         _ => "GHN-Q",
     };
 }

@@ -133,9 +133,9 @@ public sealed class GhnTrainer : IDisposable
         int workers = device.type == DeviceType.CPU ? Math.Clamp(TorchEnvironment.Threads, 1, nets.Length) : 1;
         void RunNet(int i)
         {
-            // QAT (docs/qat.md): NoiseQuant's noise is a pure function of (seed, step, net), so resuming stays exact
+            // QAT (docs/qat.md): NoiseQuant's (and Mixed's) noise is a pure function of (seed, step, net), so resuming stays exact
             // and the result does not depend on how many nets run at once.
-            using var noise = quant == QuantMode.Noise
+            using var noise = quant is QuantMode.Noise or QuantMode.Mixed
                 ? new Generator(SplitMix64.Mix(SplitMix64.Mix(Config.Seed, 0x9015_E000UL + (ulong)step), (ulong)i))
                 : null;
             results[i] = RunTargetNet(nets[i], predicted[i], x, y,

@@ -42,7 +42,7 @@ public sealed record TrainConfig
     public int LogEvery { get; init; } = 25;
     /// <summary>Write a resumable checkpoint every this many steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 250;
-    /// <summary>Quantization in the forward pass: "none" (float GHN-2), "sim" (SimQuant) or "noise" (NoiseQuant); docs/qat.md.</summary>
+    /// <summary>Quantization in the forward pass: "none" (float GHN-2), "sim" (SimQuant), "noise" (NoiseQuant) or "mixed" (SimQuant weights, NoiseQuant activations); docs/qat.md.</summary>
     public string Quant { get; init; } = "none";
     /// <summary>Scheme the QAT forward pass quantizes to (e.g. "w4a4"); null for float training.</summary>
     public string? Scheme { get; init; }

@@ -34,7 +34,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public string Bits { get; init; } = "w4a4";
 
         [CommandOption("--quant <MODE>")]
-        [Description("sim (SimQuant: fake quant, straight-through) or noise (NoiseQuant: uniform noise of one step).")]
+        [Description("sim (SimQuant: fake quant, straight-through), noise (NoiseQuant: uniform noise of one step) or mixed (SimQuant weights, NoiseQuant activations: a second W2A2 stage).")]
         [DefaultValue("sim")]
         public string Quant { get; init; } = "sim";
 
@@ -80,7 +80,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (!string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(Resume))
                 return Spectre.Console.ValidationResult.Error("give --from (a new finetune) or --resume (continue one), not both");
             if (!QuantScheme.TryParse(Bits, out _)) return Spectre.Console.ValidationResult.Error($"--bits '{Bits}' is not a scheme (w8a8, w4a8, w4a4, w2a2)");
-            if (Quant.Trim().ToLowerInvariant() is not ("sim" or "noise")) return Spectre.Console.ValidationResult.Error("--quant must be sim or noise");
+            if (Quant.Trim().ToLowerInvariant() is not ("sim" or "noise" or "mixed")) return Spectre.Console.ValidationResult.Error("--quant must be sim, noise or mixed");
             if (Steps is < 1) return Spectre.Console.ValidationResult.Error("--steps must be ≥ 1");
             if (Lr is double lr && !(lr > 0 && lr < 1)) return Spectre.Console.ValidationResult.Error("--lr must be in (0, 1)");
             if (Threads is < 0 or > 256) return Spectre.Console.ValidationResult.Error("--threads must be 0..256");

@@ -44,7 +44,7 @@ internal sealed class ReproduceCommand : Command<ReproduceCommand.Settings>
         public int? Images { get; init; }
 
         [CommandOption("--from-stage <NAME>")]
-        [Description("Rerun from this stage onward even if finished: train, finetune-w4a4, finetune-w2a2, finetune-w4a8, eval, eval-qat, export, publish.")]
+        [Description("Rerun from this stage onward even if finished: train, finetune-w4a4, finetune-w2a2, finetune-w2a2-mixed, finetune-w4a8, eval, eval-qat, export, publish.")]
         public string? FromStage { get; init; }
 
         [CommandOption("--only <NAME>")]

@@ -9,13 +9,21 @@ namespace GhnQat.Cli.Reproduce;
 /// <summary>Builds the ordered stage list: train → finetunes → eval → eval-qat → export → publish.</summary>
 internal static class ReproducePlan
 {
-    /// <summary>The QAT models shipped in models/: (bits, quant, steps for the small preset; null = the preset's).</summary>
-    /// <remarks>W4A8 was a 600-step finetune (models/ghn2-qat-w4a8.md); W4A4 and W2A2 the full preset.</remarks>
-    public static readonly IReadOnlyList<(string Bits, string Quant, int? SmallSteps)> Finetunes =
+    /// <summary>
+    /// One finetune stage "finetune-{Name}": bits, quant, steps for the small preset (null = the preset's), the stage
+    /// whose GHN it starts from (null = the float GHN) and its --seed (null = the default).
+    /// </summary>
+    public sealed record Finetune(string Name, string Bits, string Quant, int? SmallSteps, string? From = null, int? Seed = null);
+
+    /// <summary>The finetunes behind the QAT models shipped in models/; a stage another starts from is not shipped.</summary>
+    /// <remarks>W4A8 was a 600-step finetune (models/ghn2-qat-w4a8.md); W4A4 the full preset; W2A2 the full preset
+    /// of NoiseQuant, then 900 Mixed steps (SimQuant weights, noisy activations) with seed 2 (models/ghn2-qat-w2a2.md).</remarks>
+    public static readonly IReadOnlyList<Finetune> Finetunes =
     [
-        ("w4a4", "sim", null),
-        ("w2a2", "noise", null),
-        ("w4a8", "sim", 600),
+        new("w4a4", "w4a4", "sim", null),
+        new("w2a2", "w2a2", "noise", null),
+        new("w2a2-mixed", "w2a2", "mixed", 900, From: "w2a2", Seed: 2),
+        new("w4a8", "w4a8", "sim", 600),
     ];
 
     /// <summary>Float training steps of the tiny preset's reproduce run (the tiny TrainConfig's 30 would take ~10 s).</summary>
@@ -38,7 +46,7 @@ internal static class ReproducePlan
 
     /// <summary>Stage names in run order.</summary>
     public static IReadOnlyList<string> StageNames { get; } =
-        ["train", .. Finetunes.Select(f => "finetune-" + f.Bits), "eval", "eval-qat", "export", "publish"];
+        ["train", .. Finetunes.Select(f => "finetune-" + f.Name), "eval", "eval-qat", "export", "publish"];
 
     /// <summary>The stages for <paramref name="s"/>; paths are <c>--out</c>-relative as the user gave it.</summary>
     public static IReadOnlyList<ReproduceStage> Build(ReproduceCommand.Settings s)
@@ -61,19 +69,25 @@ internal static class ReproducePlan
             threads, data));
 
         var qatGhns = new List<(string Bits, string Quant, string Ghn)>();
-        foreach (var (bits, quant, smallSteps) in Finetunes)
+        var ghnOf = new Dictionary<string, string>();
+        foreach (var f in Finetunes)
         {
-            string dir = Path.Combine(run, $"qat-{bits}-{quant}");
-            int? steps = tiny ? TinyFinetuneSteps : smallSteps;
+            string dir = Path.Combine(run, $"qat-{f.Bits}-{f.Quant}");
+            int? steps = tiny ? TinyFinetuneSteps : f.SmallSteps;
             int total = steps ?? QatPresets.SmallSteps;
-            stages.Add(Training("finetune-" + bits, $"GHN-QAT {bits.ToUpperInvariant()} {(quant == "sim" ? "SimQuant" : "NoiseQuant")}, {total} steps",
-                ["train"], dir, quant, total,
-                ["finetune", "--from", floatGhn, "--bits", bits, "--quant", quant, "--preset", preset,
+            string mode = QuantModes.Label(QuantModes.Parse(f.Quant))["GHN-QAT-".Length..];
+            stages.Add(Training("finetune-" + f.Name, $"GHN-QAT {f.Bits.ToUpperInvariant()} {mode}, {total} steps{(f.From is null ? "" : $", from finetune-{f.From}")}",
+                [f.From is null ? "train" : "finetune-" + f.From], dir, f.Quant, total,
+                ["finetune", "--from", f.From is null ? floatGhn : ghnOf[f.From], "--bits", f.Bits, "--quant", f.Quant, "--preset", preset,
                  .. steps is int n ? new[] { "--steps", n.ToString(CultureInfo.InvariantCulture) } : [],
+                 .. f.Seed is int seed ? new[] { "--seed", seed.ToString(CultureInfo.InvariantCulture) } : [],
                  "--threads", threads, "--out", dir, .. data],
                 threads, data));
-            qatGhns.Add((bits, quant, Path.Combine(dir, "ghn.safetensors")));
+            ghnOf[f.Name] = Path.Combine(dir, "ghn.safetensors");
         }
+        // A finetune another one continues is an intermediate: the last of each chain is evaluated and shipped.
+        foreach (var f in Finetunes.Where(f => !Finetunes.Any(g => g.From == f.Name)))
+            qatGhns.Add((f.Bits, f.Quant, ghnOf[f.Name]));
 
         stages.Add(Eval(s, tiny, floatGhn, results, threads, data));
         stages.Add(EvalQat(s, tiny, floatGhn, qatGhns.Select(q => q.Ghn), results, threads, data));
@@ -88,7 +102,7 @@ internal static class ReproducePlan
         {
             Name = "export",
             What = $"copy the {exports.Count - 1} GHNs to {models}",
-            Needs = ["train", .. Finetunes.Select(f => "finetune-" + f.Bits)],
+            Needs = ["train", .. Finetunes.Select(f => "finetune-" + f.Name)],
             Copies = exports,
             Outputs = exports.Select(e => e.To).ToArray(),
             Documented = (1, "a file copy"),
