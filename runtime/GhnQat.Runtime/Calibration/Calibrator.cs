@@ -113,7 +113,12 @@ public static class Calibrator
                 },
                 quantizer: (id, values) =>
                 {
-                    if (tensors.TryGetValue(id, out var t)) ActivationGrid.For(t, (float)maxima[t.ScaleSource]).Apply(values);
+                    if (!tensors.TryGetValue(id, out var t)) return;
+                    float range = (float)maxima[t.ScaleSource];
+                    if (!float.IsFinite(range))
+                        throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
+                            $"calibration of '{network.Spec.Name}': tensor '{t.ScaleSource}' has a non-finite range on calibration batch {b} (the weight-quantized net overflows float32 on the calibration images)");
+                    ActivationGrid.For(t, range).Apply(values);
                 }).BatchStatistics;
             perBatchMax[b] = maxima;
         });
@@ -231,7 +236,15 @@ public static class Calibrator
             for (int b = 0; b < count; b++) body(b);
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, body);
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<GhnQatException>().FirstOrDefault() is { } first)
+        {
+            // The typed error of the first failing batch, as the one-thread path throws it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 
     /// <summary>The range statistic of one batch: max x for unsigned tensors (non-negative by construction), max |x| for signed ones.</summary>

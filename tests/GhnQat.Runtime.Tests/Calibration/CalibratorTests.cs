@@ -117,6 +117,23 @@ public sealed class CalibratorTests
         Assert.That(result.Ranges["r"], Is.Not.EqualTo(Calibrator.Calibrate(IdentityBnNet(), SixImages, 6, batchSize: 2).Ranges["r"]).Within(1e-3));
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public void CalibrateFor_ActivationsOverflowFloat32_ThrowsInvalidArgumentNamingNetAndTensor(int parallelism)
+    {
+        // Every weight 1e20: the first ReLU holds pixel × 1e20 (finite), the second × 1e40 = ∞ in float32 — a range
+        // no grid can hold. (A GHN-QAT W2A2 model's predictions did this on a BN-free net, 2026-11-27.)
+        var b = new ArchSpecBuilder("ovf", new ActivationShape(1, 1, 2), 2);
+        string r2 = b.Relu("r2", b.Conv("c2", b.Relu("r1", b.Conv("c1", "input", 1, 1)), 1, 1));
+        b.Linear("fc", b.Gap("g", r2), 2);
+        var net = TestFloatNets.Filled(b.Build(), 1e20f, new Dictionary<string, float[]>());
+
+        var e = Assert.Throws<GhnQatException>(() =>
+            Calibrator.CalibrateFor(net, QuantScheme.W2A2, SixImages, 6, batchSize: 2, maxDegreeOfParallelism: parallelism));
+        Assert.That(e!.Code, Is.EqualTo(GhnQatErrorCode.InvalidArgument));
+        Assert.That(e.Message, Does.Contain("'ovf'").And.Contain("'r2'").And.Contain("non-finite range"));
+    }
+
     [Test]
     public void CalibrateFor_AnyParallelism_GivesIdenticalResults()
     {

@@ -28,7 +28,7 @@ public class ReproduceCommandTests
         foreach (string stage in ReproducePlan.StageNames)
             Assert.That(output, Does.Contain($"] {stage} — "), stage);
         Assert.That(output, Does.Contain($"ghnqat train --preset tiny --steps {ReproducePlan.TinyTrainSteps} --threads 0 --out {Path.Combine(run, "ghn-tiny")}")
-            .And.Contain("ghnqat eval-qat --ghn ").And.Contain("total: 7 of 8 stages, est. "));
+            .And.Contain("ghnqat eval-qat --ghn ").And.Contain("total: 8 of 9 stages, est. "));
         Assert.That(Directory.Exists(_dir), Is.False, "a dry run must not create the run folder");
     }
 

@@ -50,7 +50,7 @@ public class ReproducePipelineTests
             Assert.That(File.Exists(Path.Combine(_run, "results", report)), Is.True, report);
         Assert.That(File.ReadAllText(Path.Combine(_run, "results", "qat-id.md")), Does.Contain("W4A8").And.Contain("W2A2"));
         var state = State();
-        Assert.That(state["stages"]!.AsObject().Select(s => (string)s.Value!["status"]!), Is.EqualTo(Enumerable.Repeat("done", 7)));
+        Assert.That(state["stages"]!.AsObject().Select(s => (string)s.Value!["status"]!), Is.EqualTo(Enumerable.Repeat("done", 8)));
         // The model records the stage's own command (the pipeline ran it through the CLI entry), not "reproduce".
         var loaded = GhnCheckpoint.Load(Path.Combine(_run, "models", "ghn2-tiny-qat-w4a8.safetensors"));
         using var ghn = loaded.Model;

@@ -23,7 +23,12 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
 
     /// <summary>One table cell: per-net top-1 (fractions) of one method at one width on one split, per protocol.</summary>
     public sealed record Cell(string Split, string Bits, string Method, int Images, List<string> Names,
-        List<double> Ghn2Protocol, List<double> Deploy);
+        List<double> Ghn2Protocol, List<double> Deploy)
+    {
+        /// <summary>Nets the deploy protocol could not calibrate (a non-finite range or BN statistic: the net's
+        /// activations overflow float32); each counts as 0 % in <see cref="Deploy"/>.</summary>
+        public List<string> NotDeployable { get; init; } = [];
+    }
 
     /// <summary>Reads a report written by <see cref="Write"/>.</summary>
     public static QatEvalReport Read(string path)
@@ -100,6 +105,9 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
             "Test batches of 64 in order; BN with each test batch's statistics; fake quantization with each batch's max (unsigned) or max|x| (signed) ranges.",
             c => c.Ghn2Protocol);
         Recovery(t);
+        foreach (var c in Cells.Where(c => c.NotDeployable.Count > 0))
+            t.Append(CultureInfo.InvariantCulture, $"Not deployable, counted as 0 % in the deploy column ({c.Split}, {c.Bits.ToUpperInvariant()}, {c.Method}): " +
+                $"{string.Join(", ", c.NotDeployable)} — calibration overflowed float32 (the net's activations diverge on the calibration images).\n\n");
         t.Append(CultureInfo.InvariantCulture, $"![bar chart]({name}.png)\n\n## Provenance\n\n");
         foreach (var g in Ghns)
             t.Append(CultureInfo.InvariantCulture, $"- {g.Method}{(g.Scheme is null ? "" : $" ({g.Scheme})")}: `{g.File}`, trained by `{g.TrainCommand}`\n");

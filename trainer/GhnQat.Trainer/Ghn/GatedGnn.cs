@@ -54,6 +54,11 @@ public sealed class GatedGnn : nn.Module
         return h;
     }
 
+    // index_add's alpha as one Scalar that lives as long as the process. A literal 1 becomes an implicit Scalar that
+    // nothing references during the native call, so its finalizer can free it mid-call: a 30-net eval-qat died that
+    // way in index_add ("INTERNAL ASSERT FAILED at c10/core/Scalar.h", 2026-11-27), as one had in clamp_min (FakeQuant).
+    private static readonly Scalar One = 1.ToScalar();
+
     private Tensor UpdateLevel(Tensor h, SweepLevel level)
     {
         var device = h.device;
@@ -62,13 +67,13 @@ public sealed class GatedGnn : nn.Module
         if (level.RealSources.Length > 0)
         {
             var src = h.index_select(0, tensor(level.RealSources, device: device));
-            m = m.index_add(0, tensor(level.RealSlots, device: device), Mlp(src, msg1, msg2), 1);
+            m = m.index_add(0, tensor(level.RealSlots, device: device), Mlp(src, msg1, msg2), One);
         }
         if (_virtualEdges && level.AllSources.Length > 0)
         {
             var src = h.index_select(0, tensor(level.AllSources, device: device));
             var weighted = Mlp(src, ve1, ve2) * tensor(level.InverseLengths, device: device).unsqueeze(1);
-            m = m.index_add(0, tensor(level.AllSlots, device: device), weighted, 1);
+            m = m.index_add(0, tensor(level.AllSlots, device: device), weighted, One);
         }
         var updated = gru.call(m, h.index_select(0, nodes));
         return h.index_copy(0, nodes, updated);

@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Globalization;
 using GhnQat.Cli.Output;
 using GhnQat.Runtime.Architectures;
+using GhnQat.Runtime.Calibration;
 using GhnQat.Runtime.Data;
+using GhnQat.Runtime.Errors;
 using GhnQat.Runtime.Quantization;
 using GhnQat.Trainer;
 using GhnQat.Trainer.Evaluation;
@@ -165,7 +167,15 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                         using var scope = NewDisposeScope();
                         var p = NetEvaluator.Predict(g.Model, spec);
                         var floatNet = deploy ? DeployEvaluator.ToFloatNetwork(spec, p) : null;
-                        var calibrated = floatNet is null || !widths.Contains(QatEvalReport.Fp32) && quantizedCalibration ? null : deployer.Calibrate(floatNet);
+                        // A net whose activations overflow float32 on the calibration images cannot be calibrated: it is
+                        // not deployable and scores 0 % (named in the report), instead of ending the whole evaluation.
+                        GhnQatException? floatFailure = null;
+                        CalibrationResult? calibrated = null;
+                        if (floatNet is not null && (widths.Contains(QatEvalReport.Fp32) || !quantizedCalibration))
+                        {
+                            try { calibrated = deployer.Calibrate(floatNet); }
+                            catch (GhnQatException e) when (e.Code == GhnQatErrorCode.InvalidArgument) { floatFailure = e; }
+                        }
                         foreach (string b in widths)
                         {
                             var scheme = b == QatEvalReport.Fp32 ? null : QuantScheme.Parse(b);
@@ -181,9 +191,19 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                             }
                             if (deploy)
                             {
-                                cell.Deploy.Add(scheme is null ? deployer.FloatAccuracy(floatNet!, calibrated!)
-                                    : deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet!,
-                                        quantizedCalibration ? deployer.Calibrate(floatNet!, scheme, calibrateOn) : calibrated!, scheme)));
+                                try
+                                {
+                                    if (floatFailure is not null && (scheme is null || !quantizedCalibration)) throw floatFailure;
+                                    cell.Deploy.Add(scheme is null ? deployer.FloatAccuracy(floatNet!, calibrated!)
+                                        : deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet!,
+                                            quantizedCalibration ? deployer.Calibrate(floatNet!, scheme, calibrateOn) : calibrated!, scheme)));
+                                }
+                                catch (GhnQatException e) when (e.Code == GhnQatErrorCode.InvalidArgument)
+                                {
+                                    Console.Error.WriteLine($"warning: {spec.Name} {b} {g.Info.Method}: not deployable, counted as 0 %: {e.Message}");
+                                    cell.Deploy.Add(0);
+                                    cell.NotDeployable.Add(spec.Name);
+                                }
                             }
                         }
                     }

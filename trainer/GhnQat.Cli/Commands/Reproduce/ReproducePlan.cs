@@ -215,7 +215,7 @@ internal static class ReproducePlan
         {
             Name = "eval-qat",
             What = "GHN-Q vs GHN-QAT at FP32, W4A8, W4A4, W2A2, deploy and GHN-2 protocols",
-            Needs = ["train", .. Finetunes.Select(f => "finetune-" + f.Bits)],
+            Needs = ["train", .. Finetunes.Select(f => "finetune-" + f.Name)],
             Commands = [command],
             Outputs = [stem + ".md", stem + ".json", stem + ".png"],
             Documented = (seconds, basis),
