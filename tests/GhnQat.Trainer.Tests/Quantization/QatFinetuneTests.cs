@@ -2,6 +2,7 @@
 using GhnQat.Cli;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Data;
+using GhnQat.Runtime.Quantization;
 using GhnQat.Trainer.Quantization;
 using GhnQat.Trainer.Tests.Training;
 using GhnQat.Trainer.Training;
@@ -101,6 +102,30 @@ public class QatFinetuneTests
         Assert.That(md, Does.Contain("## Deploy protocol").And.Contain("## GHN-2 protocol"));
         Assert.That(md, Does.Contain("| id | W4A4 | 1 | 64 |").And.Contain("GHN-Q 37.2 → GHN-QAT 52.5"));
         Assert.That(File.Exists(Path.Combine(_dir, "qat-tiny.json")) && File.Exists(Path.Combine(_dir, "qat-tiny.png")), Is.True);
+    }
+
+    [Test]
+    public void Finetune_QuantNone_IsAFloatFinetuneThatResumesWhileAFloatTrainingCheckpointIsRefused()
+    {
+        string fp = Path.Combine(_dir, "fp-none"), ctl = Path.Combine(_dir, "control");
+        Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", fp).Code, Is.Zero);
+        var (code, output, error) = Run("finetune", "--from", Path.Combine(fp, "ghn.safetensors"), "--quant", "none",
+            "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", ctl);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("finetuning the float GHN (no quantization"));
+        var loaded = GhnCheckpoint.Load(Path.Combine(ctl, "ghn.safetensors"));
+        using (loaded.Model)
+        {
+            Assert.That((loaded.Config!.ParseQuantMode(), loaded.Config.ParseScheme()), Is.EqualTo((QuantMode.None, (QuantScheme?)null)));
+            Assert.That(loaded.Metadata["ghnqat.finetuned_from"], Does.EndWith("ghn.safetensors"));
+        }
+        (code, output, error) = Run("finetune", "--resume", Path.Combine(ctl, "checkpoint.safetensors"), "--steps", "3", "--threads", "1", "--out", ctl);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("from step 2"));
+
+        (code, _, error) = Run("finetune", "--resume", Path.Combine(fp, "checkpoint.safetensors"), "--threads", "1", "--out", ctl);
+        Assert.That(code, Is.Not.Zero);
+        Assert.That(error, Does.Contain("a float training checkpoint; resume it with 'train --resume'"));
     }
 
     [TestCase("finetune", "--from", "/nonexistent/ghn.safetensors", "--preset", "tiny")]

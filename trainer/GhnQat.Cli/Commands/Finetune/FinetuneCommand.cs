@@ -34,7 +34,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         public string Bits { get; init; } = "w4a4";
 
         [CommandOption("--quant <MODE>")]
-        [Description("sim (SimQuant: fake quant, straight-through), noise (NoiseQuant: uniform noise of one step) or mixed (SimQuant weights, NoiseQuant activations: a second W2A2 stage).")]
+        [Description("sim (SimQuant: fake quant, straight-through), noise (NoiseQuant: uniform noise of one step) mixed (SimQuant weights, NoiseQuant activations: a second W2A2 stage) or none (a float finetune: the control for the extra training a QAT finetune gives the GHN).")]
         [DefaultValue("sim")]
         public string Quant { get; init; } = "sim";
 
@@ -80,7 +80,7 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
             if (!string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(Resume))
                 return Spectre.Console.ValidationResult.Error("give --from (a new finetune) or --resume (continue one), not both");
             if (!QuantScheme.TryParse(Bits, out _)) return Spectre.Console.ValidationResult.Error($"--bits '{Bits}' is not a scheme (w8a8, w4a8, w4a4, w2a2)");
-            if (Quant.Trim().ToLowerInvariant() is not ("sim" or "noise" or "mixed")) return Spectre.Console.ValidationResult.Error("--quant must be sim, noise or mixed");
+            if (Quant.Trim().ToLowerInvariant() is not ("sim" or "noise" or "mixed" or "none")) return Spectre.Console.ValidationResult.Error("--quant must be sim, noise, mixed or none");
             if (Steps is < 1) return Spectre.Console.ValidationResult.Error("--steps must be ≥ 1");
             if (Lr is double lr && !(lr > 0 && lr < 1)) return Spectre.Console.ValidationResult.Error("--lr must be in (0, 1)");
             if (Threads is < 0 or > 256) return Spectre.Console.ValidationResult.Error("--threads must be 0..256");
@@ -94,12 +94,12 @@ internal sealed class FinetuneCommand : Command<FinetuneCommand.Settings>
         var data = FashionMnist.Load(DatasetSplit.Train, s.Data);
         using var trainer = s.Resume is not null ? GhnTrainer.Resume(s.Resume, data, s.Steps) : Start(s, data);
         var config = trainer.Config;
-        if (config.ParseScheme() is null)
+        if (s.Resume is not null && config.ParseScheme() is null && FinetunedFrom(s.Resume) is null)
             throw new Runtime.Errors.GhnQatException(Runtime.Errors.GhnQatErrorCode.InvalidArgument,
                 $"{s.Resume}: a float training checkpoint; resume it with 'train --resume'");
         string dir = s.Out ?? Path.Combine("runs", $"ghn-qat-{config.Scheme}-{config.Quant}");
         string headline = string.Create(CultureInfo.InvariantCulture,
-            $"finetuning GHN-QAT ({config.Quant} {config.Scheme}, {config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, lr {config.LearningRate:G3}) from step {trainer.Step} → {dir}");
+            $"finetuning {(config.ParseScheme() is null ? "the float GHN (no quantization" : $"GHN-QAT ({config.Quant} {config.Scheme}")}, {config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, lr {config.LearningRate:G3}) from step {trainer.Step} → {dir}");
         // A resumed run keeps the float GHN it started from, as its checkpoint recorded it.
         string? from = s.From ?? FinetunedFrom(s.Resume!);
         var extra = from is null ? null : new Dictionary<string, string> { [FinetunedFromKey] = from };

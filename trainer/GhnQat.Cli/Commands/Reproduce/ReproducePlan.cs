@@ -11,16 +11,17 @@ internal static class ReproducePlan
 {
     /// <summary>
     /// One finetune stage "finetune-{Name}": bits, quant, steps for the small preset (null = the preset's), the stage
-    /// whose GHN it starts from (null = the float GHN) and its --seed (null = the default).
+    /// whose GHN it starts from (null = the float GHN), its --seed and its --lr (null = the defaults).
     /// </summary>
-    public sealed record Finetune(string Name, string Bits, string Quant, int? SmallSteps, string? From = null, int? Seed = null);
+    public sealed record Finetune(string Name, string Bits, string Quant, int? SmallSteps, string? From = null, int? Seed = null, string? Lr = null);
 
     /// <summary>The finetunes behind the QAT models shipped in models/; a stage another starts from is not shipped.</summary>
-    /// <remarks>W4A8 was a 600-step finetune (models/ghn2-qat-w4a8.md); W4A4 the full preset; W2A2 the full preset
-    /// of NoiseQuant, then 900 Mixed steps (SimQuant weights, noisy activations) with seed 2 (models/ghn2-qat-w2a2.md).</remarks>
+    /// <remarks>W4A8 was a 600-step finetune (models/ghn2-qat-w4a8.md); W4A4 the full preset at the float lr 1e-3,
+    /// seed 3 (models/ghn2-qat-w4a4.md); W2A2 the full preset of NoiseQuant, then 900 Mixed steps (SimQuant weights,
+    /// noisy activations) with seed 2 (models/ghn2-qat-w2a2.md).</remarks>
     public static readonly IReadOnlyList<Finetune> Finetunes =
     [
-        new("w4a4", "w4a4", "sim", null),
+        new("w4a4", "w4a4", "sim", null, Seed: 3, Lr: "1e-3"),
         new("w2a2", "w2a2", "noise", null),
         new("w2a2-mixed", "w2a2", "mixed", 900, From: "w2a2", Seed: 2),
         new("w4a8", "w4a8", "sim", 600),
@@ -81,6 +82,7 @@ internal static class ReproducePlan
                 ["finetune", "--from", f.From is null ? floatGhn : ghnOf[f.From], "--bits", f.Bits, "--quant", f.Quant, "--preset", preset,
                  .. steps is int n ? new[] { "--steps", n.ToString(CultureInfo.InvariantCulture) } : [],
                  .. f.Seed is int seed ? new[] { "--seed", seed.ToString(CultureInfo.InvariantCulture) } : [],
+                 .. f.Lr is string lr ? new[] { "--lr", lr } : [],
                  "--threads", threads, "--out", dir, .. data],
                 threads, data));
             ghnOf[f.Name] = Path.Combine(dir, "ghn.safetensors");
