@@ -167,15 +167,9 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                         using var scope = NewDisposeScope();
                         var p = NetEvaluator.Predict(g.Model, spec);
                         var floatNet = deploy ? DeployEvaluator.ToFloatNetwork(spec, p) : null;
-                        // A net whose activations overflow float32 on the calibration images cannot be calibrated: it is
-                        // not deployable and scores 0 % (named in the report), instead of ending the whole evaluation.
-                        GhnQatException? floatFailure = null;
-                        CalibrationResult? calibrated = null;
-                        if (floatNet is not null && (widths.Contains(QatEvalReport.Fp32) || !quantizedCalibration))
-                        {
-                            try { calibrated = deployer.Calibrate(floatNet); }
-                            catch (GhnQatException e) when (e.Code == GhnQatErrorCode.InvalidArgument) { floatFailure = e; }
-                        }
+                        // Calibrated on the float net once, when a width needs it (FP32, or every width with --calibrate-on float).
+                        CalibrationResult? floatCalibration = null;
+                        CalibrationResult FloatCalibration() => floatCalibration ??= deployer.Calibrate(floatNet!);
                         foreach (string b in widths)
                         {
                             var scheme = b == QatEvalReport.Fp32 ? null : QuantScheme.Parse(b);
@@ -191,12 +185,13 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
                             }
                             if (deploy)
                             {
+                                // A net whose activations overflow float32 on the calibration images cannot be calibrated: it
+                                // is not deployable and scores 0 % (named in the report) instead of ending the evaluation.
                                 try
                                 {
-                                    if (floatFailure is not null && (scheme is null || !quantizedCalibration)) throw floatFailure;
-                                    cell.Deploy.Add(scheme is null ? deployer.FloatAccuracy(floatNet!, calibrated!)
+                                    cell.Deploy.Add(scheme is null ? deployer.FloatAccuracy(floatNet!, FloatCalibration())
                                         : deployer.QuantizedAccuracy(DeployEvaluator.Quantize(floatNet!,
-                                            quantizedCalibration ? deployer.Calibrate(floatNet!, scheme, calibrateOn) : calibrated!, scheme)));
+                                            quantizedCalibration ? deployer.Calibrate(floatNet!, scheme, calibrateOn) : FloatCalibration(), scheme)));
                                 }
                                 catch (GhnQatException e) when (e.Code == GhnQatErrorCode.InvalidArgument)
                                 {
