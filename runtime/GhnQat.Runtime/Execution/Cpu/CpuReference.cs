@@ -8,8 +8,8 @@ namespace GhnQat.Runtime.Execution.Cpu;
 /// <summary>
 /// Integer-exact execution of a <see cref="QuantizedNetwork"/> on float images: the images are quantized per the
 /// contract, every layer works on int codes (held as int, whatever their width), the classifier yields float32
-/// logits. Written for obviousness, not speed; single-threaded, deterministic, and stateless between calls
-/// (one instance may serve several threads).
+/// logits. Written for clarity first (the conv is im2col + vectorized integer multiply-adds, exact in any order);
+/// single-threaded, deterministic, and stateless between calls (one instance may serve several threads).
 /// </summary>
 public sealed class CpuReference
 {
