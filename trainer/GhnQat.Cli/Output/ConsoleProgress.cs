@@ -13,12 +13,13 @@ internal sealed class ConsoleProgress
     private readonly int _total;
     private readonly string _label;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly bool _terminal = !Console.IsErrorRedirected;
+    private readonly bool _terminal;
     private readonly int _startDone;
     private bool _barShown;
 
-    public ConsoleProgress(string label, int total, int alreadyDone = 0)
+    public ConsoleProgress(string label, int total, int alreadyDone = 0, bool? terminal = null)
     {
+        _terminal = terminal ?? !Console.IsErrorRedirected;
         _label = label;
         _total = Math.Max(1, total);
         _startDone = alreadyDone;
@@ -27,10 +28,24 @@ internal sealed class ConsoleProgress
     /// <summary>Where <see cref="Log"/> lines go (stdout by default; stderr when stdout carries JSON).</summary>
     public TextWriter Writer { get; init; } = Console.Out;
 
+    /// <summary>
+    /// Outside a terminal, <see cref="Update"/> prints one plain line at most this often (and at the last unit), so
+    /// logs of long runs show progress; null (the default) leaves plain progress to the caller's own <see cref="Log"/>.
+    /// </summary>
+    public TimeSpan? PlainInterval { get; init; }
+
+    private TimeSpan? _lastPlain;
+
     /// <summary>Redraws the bar (terminal only) after <paramref name="done"/> units.</summary>
     public void Update(int done, string detail)
     {
-        if (!_terminal) return;
+        if (!_terminal)
+        {
+            if (PlainInterval is not { } interval || (_lastPlain is { } last && _clock.Elapsed - last < interval && done < _total)) return;
+            _lastPlain = _clock.Elapsed;
+            Writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_label} {done}/{_total} {detail} ETA {Eta(done)}"));
+            return;
+        }
         double fraction = Math.Clamp(done / (double)_total, 0, 1);
         int filled = (int)(fraction * 30);
         string bar = new string('#', filled) + new string('.', 30 - filled);

@@ -78,6 +78,7 @@ public sealed class CpuReference
         var y = new int[count * outSize];
         var x = codes[layer.InputIds[0]];
         var addInputs = layer is QAddLayer a ? a.Inputs.Select(id => codes[id]).ToArray() : [];
+        var scratch = layer is QConvLayer c ? new int[QConvKernel.ScratchLength(c, inShape.Height, inShape.Width)] : [];
         for (int n = 0; n < count; n++)
         {
             var xi = x.AsSpan(n * inSize, inSize);
@@ -85,7 +86,7 @@ public sealed class CpuReference
             switch (layer)
             {
                 case QConvLayer conv:
-                    QConvKernel.Run(conv, inShape.Height, inShape.Width, xi, yi);
+                    QConvKernel.Run(conv, inShape.Height, inShape.Width, xi, yi, scratch);
                     break;
                 case QAddLayer add:
                     QAddKernel.Run(add, addInputs, n * outSize, yi);

@@ -1,5 +1,4 @@
 // CpuReference: integer conv of one image (zero padding, stride, dilation, groups) with the contract's requant.
-using System.Buffers;
 using System.Numerics.Tensors;
 using GhnQat.Runtime.Quantization;
 
@@ -10,54 +9,64 @@ namespace GhnQat.Runtime.Execution.Cpu;
 /// (padding reads 0), with iy = oy·stride − pad + ky·dilation and ix likewise; then
 /// y = clamp(roundEven(float32(acc) × M[o] + bias[o]), lo, hi) (bias in output-code units). The quantizer bounds
 /// |acc| below 2^31, so int32 arithmetic is exact. Loop order: the group's input is laid out as int columns (im2col,
-/// row = tap (ci, ky, kx), column = output pixel, padding = 0), then each nonzero weight adds its whole row to the
-/// output channel's accumulator plane in one vectorized multiply-add. The sum is exact, so the order cannot change
-/// the result; only the speed (docs/quantization.md §6).
+/// row = tap (ci, ky, kx), column = output pixel, padding = 0; 1×1 stride-1 convs read the input as is), then each
+/// nonzero weight adds its row to the output channel's accumulator plane in one vectorized multiply-add (zero codes,
+/// common at 2 and 4 bits, cost nothing). The sum is exact, so the order cannot change the result, only the speed.
 /// </summary>
 internal static class QConvKernel
 {
-    public static void Run(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y)
+    /// <summary>Scratch ints one call needs: im2col columns (none for 1×1 stride-1 convs) and one group's accumulators.</summary>
+    public static int ScratchLength(QConvLayer layer, int height, int width)
     {
-        var g = new ConvGeometry(layer.InChannels, height, width, layer.OutChannels, layer.Kernel, layer.Stride,
-            layer.Padding, layer.Dilation, layer.Groups);
+        var g = Geometry(layer, height, width);
+        int pixels = g.OutHeight * g.OutWidth;
+        return (g.IsPointwise ? 0 : g.Reduction * pixels) + (layer.OutChannels / layer.Groups * pixels);
+    }
+
+    /// <summary>Convolves one image; <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> ints.</summary>
+    public static void Run(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y, Span<int> scratch)
+    {
+        var g = Geometry(layer, height, width);
         int pixels = g.OutHeight * g.OutWidth, reduction = g.Reduction;
         int inPerGroup = layer.InChannels / layer.Groups, outPerGroup = layer.OutChannels / layer.Groups;
         var w = layer.Weights.AsSpan();
-        int[] columnsArray = ArrayPool<int>.Shared.Rent(g.IsPointwise ? 1 : reduction * pixels);
-        int[] accArray = ArrayPool<int>.Shared.Rent(pixels);
-        try
+        var columnsScratch = scratch[..(g.IsPointwise ? 0 : reduction * pixels)];
+        var acc = scratch.Slice(columnsScratch.Length, outPerGroup * pixels);
+        for (int group = 0; group < layer.Groups; group++)
         {
-            var acc = accArray.AsSpan(0, pixels);
-            for (int group = 0; group < layer.Groups; group++)
+            var groupInput = x.Slice(group * inPerGroup * height * width, inPerGroup * height * width);
+            ReadOnlySpan<int> columns = groupInput;
+            if (!g.IsPointwise)
             {
-                var groupInput = x.Slice(group * inPerGroup * height * width, inPerGroup * height * width);
-                ReadOnlySpan<int> columns = groupInput;
-                if (!g.IsPointwise)
+                Im2Col(g, groupInput, inPerGroup, columnsScratch);
+                columns = columnsScratch;
+            }
+            var groupWeights = w.Slice(group * outPerGroup * reduction, outPerGroup * reduction);
+            acc.Clear();
+            for (int j = 0; j < outPerGroup; j++)
+            {
+                // Each nonzero weight adds its whole column row to the output channel's plane in one vectorized multiply-add.
+                var aj = acc.Slice(j * pixels, pixels);
+                var wj = groupWeights.Slice(j * reduction, reduction);
+                for (int r = 0; r < reduction; r++)
                 {
-                    Im2Col(g, groupInput, inPerGroup, columnsArray);
-                    columns = columnsArray.AsSpan(0, reduction * pixels);
-                }
-                for (int o = group * outPerGroup; o < (group + 1) * outPerGroup; o++)
-                {
-                    acc.Clear();
-                    var wo = w.Slice(o * reduction, reduction);
-                    for (int r = 0; r < reduction; r++)
-                    {
-                        if (wo[r] != 0) TensorPrimitives.MultiplyAdd(columns.Slice(r * pixels, pixels), wo[r], acc, acc);
-                    }
-                    var yo = y.Slice(o * pixels, pixels);
-                    float multiplier = layer.Multipliers[o], bias = layer.Bias[o];
-                    for (int p = 0; p < pixels; p++)
-                        yo[p] = QuantContract.Requantize(acc[p], multiplier, bias, layer.Lo, layer.Hi);
+                    if (wj[r] != 0) TensorPrimitives.MultiplyAdd(columns.Slice(r * pixels, pixels), wj[r], aj, aj);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(columnsArray);
-            ArrayPool<int>.Shared.Return(accArray);
+            for (int j = 0; j < outPerGroup; j++)
+            {
+                int o = (group * outPerGroup) + j;
+                var yo = y.Slice(o * pixels, pixels);
+                var ao = acc.Slice(j * pixels, pixels);
+                float multiplier = layer.Multipliers[o], bias = layer.Bias[o];
+                for (int p = 0; p < pixels; p++)
+                    yo[p] = QuantContract.Requantize(ao[p], multiplier, bias, layer.Lo, layer.Hi);
+            }
         }
     }
+
+    private static ConvGeometry Geometry(QConvLayer layer, int height, int width) =>
+        new(layer.InChannels, height, width, layer.OutChannels, layer.Kernel, layer.Stride, layer.Padding, layer.Dilation, layer.Groups);
 
     // Row (c, ky, kx) of the column matrix holds, for every output pixel, the input code that kernel tap reads (0 in padding).
     private static void Im2Col(ConvGeometry g, ReadOnlySpan<int> input, int channels, Span<int> columns)

@@ -127,7 +127,7 @@ internal sealed class EvalCommand : Command<EvalCommand.Settings>
             var specs = ArchSpace.Sample(split, nets, s.Seed);
             using var evaluator = new NetEvaluator(test, images);
             using var baseline = new NetEvaluator(test, Math.Min(images, s.BaselineImages ?? images));
-            var progress = new ConsoleProgress("eval " + ArchSpace.SplitName(split), specs.Count);
+            var progress = new ConsoleProgress("eval " + ArchSpace.SplitName(split), specs.Count) { PlainInterval = TimeSpan.FromMinutes(1) };
             var row = new EvalReport.Row(ArchSpace.SplitName(split), evaluator.Count, baseline.Count, [], [], [], []);
             for (int i = 0; i < specs.Count; i++)
             {

@@ -154,7 +154,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
             foreach (var split in List(s.Splits).Select(ArchSpace.ParseSplit))
             {
                 var specs = ArchSpace.Sample(split, s.Nets, s.Seed);
-                var progress = new ConsoleProgress("eval-qat " + ArchSpace.SplitName(split), specs.Count);
+                var progress = new ConsoleProgress("eval-qat " + ArchSpace.SplitName(split), specs.Count) { PlainInterval = TimeSpan.FromMinutes(1) };
                 var splitCells = new Dictionary<(string, string), QatEvalReport.Cell>();
                 for (int i = 0; i < specs.Count; i++)
                 {

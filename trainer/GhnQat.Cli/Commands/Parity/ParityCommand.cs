@@ -80,7 +80,7 @@ internal sealed class ParityCommand : Command<ParityCommand.Settings>
         var images = new float[test.Count * test.ImageElements];
         test.Normalize(0, test.Count, images);
         var rows = new List<Row>();
-        var progress = new ConsoleProgress("parity", specs.Count * schemes.Length);
+        var progress = new ConsoleProgress("parity", specs.Count * schemes.Length) { PlainInterval = TimeSpan.FromMinutes(1) };
         int done = 0;
         foreach (var scheme in schemes)
         {
