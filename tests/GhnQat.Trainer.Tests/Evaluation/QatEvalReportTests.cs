@@ -31,4 +31,21 @@ public class QatEvalReportTests
         Assert.That(md, Does.Contain("Not deployable, counted as 0 % in the deploy column (bnfree, W2A2, GHN-QAT-Mixed): b1"));
         Assert.That(md, Does.Contain("| bnfree | W2A2 | 2 | 64 |"));
     }
+
+    [Test]
+    public void Markdown_TwoSplits_GainOfQatPerSplitAndProtocol()
+    {
+        QatEvalReport.Cell Cell(string split, string bits, string method, double ghn2, double deploy) =>
+            new(split, bits, method, 2000, ["n0", "n1"], [ghn2, ghn2], [deploy, deploy]);
+        var report = Report(
+            Cell("id", "fp32", "GHN-Q", 0.80, 0.78), Cell("id", "w4a4", "GHN-Q", 0.70, 0.68), Cell("id", "w4a4", "GHN-QAT-SimQuant", 0.76, 0.74),
+            Cell("wide", "fp32", "GHN-Q", 0.70, 0.70), Cell("wide", "w4a4", "GHN-Q", 0.60, 0.50), Cell("wide", "w4a4", "GHN-QAT-SimQuant", 0.65, 0.60));
+        string md = report.Markdown("r");
+        Assert.That(md, Does.Contain("## Gain of QAT over GHN-Q (deploy protocol)"));
+        Assert.That(md, Does.Contain("- id W4A4 GHN-QAT-SimQuant: +6.0 pp over GHN-Q; recovers 60 % of the 10.0 pp GHN-Q loses against FP32"));
+        Assert.That(md, Does.Contain("- wide W4A4 GHN-QAT-SimQuant: +10.0 pp over GHN-Q; recovers 50 % of the 20.0 pp"));
+        Assert.That(md, Does.Contain("## Gain of QAT over GHN-Q (GHN-2 protocol)"));
+        Assert.That(md, Does.Contain("- wide W4A4 GHN-QAT-SimQuant: +5.0 pp over GHN-Q; recovers 50 % of the 10.0 pp"));
+        Assert.That(md, Does.Contain("| wide | W4A4 | 2 | 2000 |"));
+    }
 }

@@ -77,15 +77,18 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
         string md = Path.Combine(folder, name + ".md"), json = Path.Combine(folder, name + ".json"), png = Path.Combine(folder, name + ".png");
         WriteText(md, Markdown(name));
         WriteText(json, JsonSerializer.Serialize(this, Indented));
-        string split = Cells.Count > 0 ? Cells[0].Split : "id";
+        // One group of bars per split × width (a single split: per width); the deploy protocol when it was run.
         bool deploy = Cells.Any(c => c.Deploy.Count > 0);
-        var bits = BitsOrder();
-        Plots.Bars(png, $"Fashion-MNIST top-1, {split} nets, {(deploy ? "deploy protocol (integer, runtime)" : "GHN-2 protocol")}",
-            "top-1 %", bits, Methods.Where(m => Cells.Any(c => c.Method == m)).Select(m =>
+        var splits = Splits();
+        var groups = splits.SelectMany(sp => BitsOrder().Where(b => Methods.Any(m => Find(sp, b, m) is not null)).Select(b => (Split: sp, Bits: b))).ToArray();
+        var labels = groups.Select(g => splits.Length == 1 ? g.Bits.ToUpperInvariant() : $"{g.Split} {g.Bits.ToUpperInvariant()}").ToArray();
+        var methods = Methods.Where(m => Cells.Any(c => c.Method == m)).ToArray();
+        Plots.Bars(png, $"Fashion-MNIST top-1, {string.Join(", ", splits)} nets, {(deploy ? "deploy protocol (integer, runtime)" : "GHN-2 protocol")}",
+            "top-1 %", labels, methods.Select(m =>
             {
-                var stats = bits.Select(b => Find(split, b, m) is { } c ? SplitStats.Of(deploy ? c.Deploy : c.Ghn2Protocol) : null).ToArray();
+                var stats = groups.Select(g => Find(g.Split, g.Bits, m) is { } c ? SplitStats.Of(deploy ? c.Deploy : c.Ghn2Protocol) : null).ToArray();
                 return (m, stats.Select(s => Finite(s?.Mean)).ToArray(), stats.Select(s => Finite(s?.StdError)).ToArray());
-            }).ToArray());
+            }).ToArray(), width: Math.Max(900, 200 + (20 * labels.Length * (methods.Length + 1))), height: labels.Length > 8 ? 600 : 500);
         return [md, json, png];
     }
 
@@ -94,7 +97,8 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
     {
         var t = new StringBuilder();
         t.Append(CultureInfo.InvariantCulture, $"# {name}: GHN-Q vs GHN-QAT on unseen nets (Fashion-MNIST)\n\n");
-        t.Append("Top-1 % on the first test images of Fashion-MNIST, mean ± standard error over nets; the same nets in every ")
+        t.Append("Top-1 % on the first test images of Fashion-MNIST (column *images*: a fixed subset of the 10 000, in order, the same for every net and method), ")
+         .Append("mean ± standard error over nets; the same nets in every ")
          .Append("column of a row. GHN-Q = the float GHN quantized after prediction; GHN-QAT = the GHN finetuned with ")
          .Append("SimQuant, NoiseQuant or Mixed (SimQuant weights, noisy activations) at that width (docs/qat.md). FP32 = the float GHN, not quantized.\n\n");
         Table(t, "Deploy protocol (the runtime's numbers, bit-exact)",
@@ -139,30 +143,36 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
         t.Append('\n');
     }
 
-    // How much of the accuracy post-hoc quantization loses against FP32 each QAT GHN recovers (deploy protocol, first split).
+    // How much of the accuracy post-hoc quantization loses against FP32 each QAT GHN recovers, per split and protocol.
     private void Recovery(StringBuilder t)
     {
-        if (Cells.Count == 0) return;
-        string split = Cells[0].Split;
-        var lines = new List<string>();
-        foreach (string bits in BitsOrder().Where(b => b != Fp32))
+        foreach (var (protocol, values) in new (string, Func<Cell, List<double>>)[] { ("deploy protocol", c => c.Deploy), ("GHN-2 protocol", c => c.Ghn2Protocol) })
         {
-            double fp = Mean(Find(split, Fp32, Methods[0])), q = Mean(Find(split, bits, Methods[0]));
-            foreach (string m in Methods.Skip(1))
+            var lines = new List<string>();
+            foreach (string split in Splits())
             {
-                double qat = Mean(Find(split, bits, m));
-                if (double.IsNaN(fp) || double.IsNaN(q) || double.IsNaN(qat)) continue;
-                string recovered = fp - q > 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"; recovers {100 * (qat - q) / (fp - q):F0} % of the {fp - q:F1} pp GHN-Q loses against FP32")
-                    : "; GHN-Q loses nothing against FP32 here";
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {bits.ToUpperInvariant()} {m}: {qat - q:+0.0;-0.0} pp over GHN-Q") + recovered);
+                foreach (string bits in BitsOrder().Where(b => b != Fp32))
+                {
+                    double fp = Mean(Find(split, Fp32, Methods[0]), values), q = Mean(Find(split, bits, Methods[0]), values);
+                    foreach (string m in Methods.Skip(1))
+                    {
+                        double qat = Mean(Find(split, bits, m), values);
+                        if (double.IsNaN(fp) || double.IsNaN(q) || double.IsNaN(qat)) continue;
+                        string recovered = fp - q > 0
+                            ? string.Create(CultureInfo.InvariantCulture, $"; recovers {100 * (qat - q) / (fp - q):F0} % of the {fp - q:F1} pp GHN-Q loses against FP32")
+                            : "; GHN-Q loses nothing against FP32 here";
+                        lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {split} {bits.ToUpperInvariant()} {m}: {qat - q:+0.0;-0.0} pp over GHN-Q") + recovered);
+                    }
+                }
             }
+            if (lines.Count > 0) t.Append(CultureInfo.InvariantCulture, $"## Gain of QAT over GHN-Q ({protocol})\n\n").Append(string.Join('\n', lines)).Append("\n\n");
         }
-        if (lines.Count == 0) return;
-        t.Append(CultureInfo.InvariantCulture, $"## Gain of QAT ({split}, deploy protocol)\n\n").Append(string.Join('\n', lines)).Append("\n\n");
     }
 
-    private static double Mean(Cell? c) => c is null || c.Deploy.Count == 0 ? double.NaN : SplitStats.Of(c.Deploy).Mean;
+    private static double Mean(Cell? c, Func<Cell, List<double>> values) =>
+        c is null || values(c).Count == 0 ? double.NaN : SplitStats.Of(values(c)).Mean;
+
+    private string[] Splits() => Cells.Select(c => c.Split).Distinct().ToArray();
 
     private static string Paper(string bits) => bits switch
     {

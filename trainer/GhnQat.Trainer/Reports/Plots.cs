@@ -52,9 +52,16 @@ public static class Plots
         }
         var ticks = categories.Select((c, i) => new Tick((i * (n + 1)) + ((n - 1) / 2.0), c)).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        if (categories.Count > 8)
+        {
+            // Many groups: slanted labels so neighbours do not overlap.
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.MinimumSize = 90;
+        }
         plot.Title(title);
         plot.YLabel(yLabel);
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);   // beside the plot, so no bar is hidden under it
         plot.Axes.Margins(bottom: 0);
         EnsureFolder(path);
         plot.SavePng(path, width, height);
