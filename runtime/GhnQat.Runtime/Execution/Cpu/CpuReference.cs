@@ -78,16 +78,18 @@ public sealed class CpuReference
         var y = new int[count * outSize];
         var x = codes[layer.InputIds[0]];
         var addInputs = layer is QAddLayer a ? a.Inputs.Select(id => codes[id]).ToArray() : [];
-        var scratch = layer is QConvLayer c ? new int[QConvKernel.ScratchLength(c, inShape.Height, inShape.Width)] : [];
+        if (layer is QConvLayer conv)
+        {
+            // The conv kernel takes every image at once (it works on blocks of images, docs of QConvKernel).
+            QConvKernel.Run(conv, inShape.Height, inShape.Width, x, y, count);
+            return y;
+        }
         for (int n = 0; n < count; n++)
         {
             var xi = x.AsSpan(n * inSize, inSize);
             var yi = y.AsSpan(n * outSize, outSize);
             switch (layer)
             {
-                case QConvLayer conv:
-                    QConvKernel.Run(conv, inShape.Height, inShape.Width, xi, yi, scratch);
-                    break;
                 case QAddLayer add:
                     QAddKernel.Run(add, addInputs, n * outSize, yi);
                     break;

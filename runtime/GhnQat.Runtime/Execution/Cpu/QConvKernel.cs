@@ -1,4 +1,4 @@
-// CpuReference: integer conv of one image (zero padding, stride, dilation, groups) with the contract's requant.
+// CpuReference: integer conv of a batch of images (zero padding, stride, dilation, groups) with the contract's requant.
 using System.Numerics.Tensors;
 using GhnQat.Runtime.Quantization;
 
@@ -8,68 +8,67 @@ namespace GhnQat.Runtime.Execution.Cpu;
 /// acc[o, oy, ox] = Σ_{ci in o's group, ky, kx} x[ci, iy, ix]·w[o, ci − group start, ky, kx] over in-bounds taps
 /// (padding reads 0), with iy = oy·stride − pad + ky·dilation and ix likewise; then
 /// y = clamp(roundEven(float32(acc) × M[o] + bias[o]), lo, hi) (bias in output-code units). The quantizer bounds
-/// |acc| below 2^31, so int32 arithmetic is exact. Loop order: the group's input is laid out as int columns (im2col,
-/// row = tap (ci, ky, kx), column = output pixel, padding = 0; 1×1 stride-1 convs read the input as is), then each
-/// nonzero weight adds its row to the output channel's accumulator plane in one vectorized multiply-add (zero codes,
+/// |acc| below 2^31, so int32 arithmetic is exact. Loop order: a block of images' group input is laid out as int
+/// columns (im2col: row = tap (ci, ky, kx), column = output pixel of each image in the block, padding = 0), then each
+/// nonzero weight adds its row to the output channel's accumulator planes in one vectorized multiply-add (zero codes,
 /// common at 2 and 4 bits, cost nothing). The sum is exact, so the order cannot change the result, only the speed.
 /// </summary>
 internal static class QConvKernel
 {
-    /// <summary>Scratch ints one call needs: im2col columns (none for 1×1 stride-1 convs) and one group's accumulators.</summary>
-    public static int ScratchLength(QConvLayer layer, int height, int width)
-    {
-        var g = Geometry(layer, height, width);
-        int pixels = g.OutHeight * g.OutWidth;
-        return (g.IsPointwise ? 0 : g.Reduction * pixels) + (layer.OutChannels / layer.Groups * pixels);
-    }
+    // Images per im2col block: enough that each multiply-add spans about this many ints (small planes take many images).
+    private const int TargetColumns = 2048;
 
-    /// <summary>Convolves one image; <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> ints.</summary>
-    public static void Run(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y, Span<int> scratch)
+    /// <summary>Convolves <paramref name="count"/> images, layouts [count, C, H, W] in and [count, O, Ho, Wo] out.</summary>
+    public static void Run(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y, int count)
     {
-        var g = Geometry(layer, height, width);
+        var g = new ConvGeometry(layer.InChannels, height, width, layer.OutChannels, layer.Kernel, layer.Stride,
+            layer.Padding, layer.Dilation, layer.Groups);
         int pixels = g.OutHeight * g.OutWidth, reduction = g.Reduction;
         int inPerGroup = layer.InChannels / layer.Groups, outPerGroup = layer.OutChannels / layer.Groups;
+        int inSize = layer.InChannels * height * width, outSize = layer.OutChannels * pixels, groupIn = inPerGroup * height * width;
+        int block = Math.Clamp(TargetColumns / pixels, 1, count);
+        var columns = new int[reduction * block * pixels];
+        var acc = new int[outPerGroup * block * pixels];
         var w = layer.Weights.AsSpan();
-        var columnsScratch = scratch[..(g.IsPointwise ? 0 : reduction * pixels)];
-        var acc = scratch.Slice(columnsScratch.Length, outPerGroup * pixels);
-        for (int group = 0; group < layer.Groups; group++)
+        for (int first = 0; first < count; first += block)
         {
-            var groupInput = x.Slice(group * inPerGroup * height * width, inPerGroup * height * width);
-            ReadOnlySpan<int> columns = groupInput;
-            if (!g.IsPointwise)
+            int n = Math.Min(block, count - first), span = n * pixels;
+            for (int group = 0; group < layer.Groups; group++)
             {
-                Im2Col(g, groupInput, inPerGroup, columnsScratch);
-                columns = columnsScratch;
-            }
-            var groupWeights = w.Slice(group * outPerGroup * reduction, outPerGroup * reduction);
-            acc.Clear();
-            for (int j = 0; j < outPerGroup; j++)
-            {
-                // Each nonzero weight adds its whole column row to the output channel's plane in one vectorized multiply-add.
-                var aj = acc.Slice(j * pixels, pixels);
-                var wj = groupWeights.Slice(j * reduction, reduction);
-                for (int r = 0; r < reduction; r++)
+                // Row r of the block's column matrix: tap r of every output pixel of image 0, then image 1, …
+                for (int b = 0; b < n; b++)
+                    Im2Col(g, x.Slice(((first + b) * inSize) + (group * groupIn), groupIn), inPerGroup, columns, span, b * pixels);
+                var groupAcc = acc.AsSpan(0, outPerGroup * span);
+                groupAcc.Clear();
+                for (int j = 0; j < outPerGroup; j++)
                 {
-                    if (wj[r] != 0) TensorPrimitives.MultiplyAdd(columns.Slice(r * pixels, pixels), wj[r], aj, aj);
+                    // Each nonzero weight adds its whole column row to the output channel's planes in one vectorized multiply-add.
+                    var aj = groupAcc.Slice(j * span, span);
+                    var wj = w.Slice(((group * outPerGroup) + j) * reduction, reduction);
+                    for (int r = 0; r < reduction; r++)
+                    {
+                        if (wj[r] != 0) TensorPrimitives.MultiplyAdd(columns.AsSpan(r * span, span), wj[r], aj, aj);
+                    }
                 }
-            }
-            for (int j = 0; j < outPerGroup; j++)
-            {
-                int o = (group * outPerGroup) + j;
-                var yo = y.Slice(o * pixels, pixels);
-                var ao = acc.Slice(j * pixels, pixels);
-                float multiplier = layer.Multipliers[o], bias = layer.Bias[o];
-                for (int p = 0; p < pixels; p++)
-                    yo[p] = QuantContract.Requantize(ao[p], multiplier, bias, layer.Lo, layer.Hi);
+                for (int j = 0; j < outPerGroup; j++)
+                {
+                    int o = (group * outPerGroup) + j;
+                    float multiplier = layer.Multipliers[o], bias = layer.Bias[o];
+                    for (int b = 0; b < n; b++)
+                    {
+                        var ao = groupAcc.Slice((j * span) + (b * pixels), pixels);
+                        var yo = y.Slice(((first + b) * outSize) + (o * pixels), pixels);
+                        for (int p = 0; p < pixels; p++)
+                            yo[p] = QuantContract.Requantize(ao[p], multiplier, bias, layer.Lo, layer.Hi);
+                    }
+                }
             }
         }
     }
 
-    private static ConvGeometry Geometry(QConvLayer layer, int height, int width) =>
-        new(layer.InChannels, height, width, layer.OutChannels, layer.Kernel, layer.Stride, layer.Padding, layer.Dilation, layer.Groups);
-
-    // Row (c, ky, kx) of the column matrix holds, for every output pixel, the input code that kernel tap reads (0 in padding).
-    private static void Im2Col(ConvGeometry g, ReadOnlySpan<int> input, int channels, Span<int> columns)
+    // Row (c, ky, kx) of the column matrix (rows rowLength ints apart; this image's pixels from offset) holds, for every
+    // output pixel, the input code that kernel tap reads (0 in padding).
+    private static void Im2Col(ConvGeometry g, ReadOnlySpan<int> input, int channels, Span<int> columns, int rowLength, int offset)
     {
         int oh = g.OutHeight, ow = g.OutWidth, pixels = oh * ow, row = 0;
         for (int c = 0; c < channels; c++)
@@ -79,7 +78,7 @@ internal static class QConvKernel
             {
                 for (int kx = 0; kx < g.Kernel; kx++, row++)
                 {
-                    var dst = columns.Slice(row * pixels, pixels);
+                    var dst = columns.Slice((row * rowLength) + offset, pixels);
                     int x0 = (kx * g.Dilation) - g.Padding;
                     var (first, end) = ConvGeometry.ValidColumns(x0, g.Stride, g.Width, ow);
                     for (int oy = 0; oy < oh; oy++)
