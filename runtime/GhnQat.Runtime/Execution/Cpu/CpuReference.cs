@@ -1,4 +1,4 @@
-// The bit-exact integer reference executor: runs a QuantizedNetwork layer by layer with plain loops, one kernel
+// The bit-exact integer reference executor: runs a QuantizedNetwork layer by layer, one kernel
 // file per op, exactly as docs/quantization.md writes the formulas. Vulkan and ONNX Runtime are checked against it.
 using GhnQat.Runtime.Errors;
 using GhnQat.Runtime.Quantization;
