@@ -43,9 +43,19 @@ public static class Concurrency
                 try { Drain(); }
                 finally { done.Signal(); }
             });
+        // The caller's own intra-op setting is restored afterwards: left at 1 it would silently change what later
+        // torch work on this thread computes (and how fast).
+        int callerThreads = torch.get_num_threads();
         torch.set_num_threads(1);
-        Drain();
-        done.Wait();
+        try
+        {
+            Drain();
+            done.Wait();
+        }
+        finally
+        {
+            torch.set_num_threads(callerThreads);
+        }
         if (!errors.IsEmpty) throw new AggregateException(errors);
     }
 
