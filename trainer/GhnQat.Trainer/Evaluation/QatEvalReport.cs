@@ -159,7 +159,7 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
                         double qat = Mean(Find(split, bits, m), values);
                         if (double.IsNaN(fp) || double.IsNaN(q) || double.IsNaN(qat)) continue;
                         string recovered = fp - q > 0
-                            ? string.Create(CultureInfo.InvariantCulture, $"; recovers {100 * (qat - q) / (fp - q):F0} % of the {fp - q:F1} pp GHN-Q loses against FP32")
+                            ? string.Create(CultureInfo.InvariantCulture, $"; recovers {100 * (qat - q) / (fp - q):0;-0;0} % of the {fp - q:F1} pp GHN-Q loses against FP32")
                             : "; GHN-Q loses nothing against FP32 here";
                         lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {split} {bits.ToUpperInvariant()} {m}: {qat - q:+0.0;-0.0} pp over GHN-Q") + recovered);
                     }
