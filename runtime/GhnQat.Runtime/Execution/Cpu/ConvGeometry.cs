@@ -1,4 +1,4 @@
-// Shape arithmetic of a 2-D conv (same padding, stride, dilation, groups), shared by the float and integer kernels.
+// Shape arithmetic and im2col of a 2-D conv (same padding, stride, dilation, groups), shared by the float and integer kernels.
 namespace GhnQat.Runtime.Execution.Cpu;
 
 /// <summary>
@@ -21,5 +21,49 @@ internal sealed record ConvGeometry(int InChannels, int Height, int Width, int O
         int first = x0 >= 0 ? 0 : (-x0 + stride - 1) / stride;
         int end = width - x0 <= 0 ? 0 : Math.Min(outWidth, ((width - 1 - x0) / stride) + 1);
         return (Math.Min(first, end), end);
+    }
+
+    /// <summary>
+    /// im2col of one image's <paramref name="channels"/> input planes (C×H×W): row (c, ky, kx) of the column matrix,
+    /// <paramref name="rowLength"/> elements apart, holds from <paramref name="offset"/> on, for every output pixel,
+    /// the input value that kernel tap reads (0 in padding). Float and integer convs share it; it only copies.
+    /// </summary>
+    public void Im2Col<T>(ReadOnlySpan<T> input, int channels, Span<T> columns, int rowLength, int offset)
+    {
+        int oh = OutHeight, ow = OutWidth, pixels = oh * ow, row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            var plane = input.Slice(c * Height * Width, Height * Width);
+            for (int ky = 0; ky < Kernel; ky++)
+            {
+                for (int kx = 0; kx < Kernel; kx++, row++)
+                {
+                    var dst = columns.Slice((row * rowLength) + offset, pixels);
+                    int x0 = (kx * Dilation) - Padding;
+                    var (first, end) = ValidColumns(x0, Stride, Width, ow);
+                    for (int oy = 0; oy < oh; oy++)
+                    {
+                        var dstRow = dst.Slice(oy * ow, ow);
+                        int iy = (oy * Stride) - Padding + (ky * Dilation);
+                        if ((uint)iy >= (uint)Height)
+                        {
+                            dstRow.Clear();
+                            continue;
+                        }
+                        var srcRow = plane.Slice(iy * Width, Width);
+                        dstRow[..first].Clear();
+                        dstRow[end..].Clear();
+                        if (Stride == 1)
+                        {
+                            srcRow.Slice(first + x0, end - first).CopyTo(dstRow[first..end]);
+                        }
+                        else
+                        {
+                            for (int ox = first; ox < end; ox++) dstRow[ox] = srcRow[(ox * Stride) + x0];
+                        }
+                    }
+                }
+            }
+        }
     }
 }

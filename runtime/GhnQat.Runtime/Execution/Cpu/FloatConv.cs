@@ -24,7 +24,7 @@ internal static class FloatConv
                 ReadOnlySpan<float> matrix = groupInput;
                 if (!g.IsPointwise)
                 {
-                    Im2Col(g, groupInput, inPerGroup, columns);
+                    g.Im2Col(groupInput, inPerGroup, columns, pixels, 0);
                     matrix = columns[..(reduction * pixels)];
                 }
                 FloatGemm.Multiply(weights.Slice(group * outPerGroup * reduction, outPerGroup * reduction), matrix,
@@ -35,47 +35,6 @@ internal static class FloatConv
         {
             for (int o = 0; o < g.OutChannels; o++)
                 System.Numerics.Tensors.TensorPrimitives.Add(output.Slice(o * pixels, pixels), bias[o], output.Slice(o * pixels, pixels));
-        }
-    }
-
-    // Row (c, ky, kx) of the column matrix holds, for every output pixel, the input value that kernel tap reads.
-    private static void Im2Col(ConvGeometry g, ReadOnlySpan<float> input, int channels, Span<float> columns)
-    {
-        int oh = g.OutHeight, ow = g.OutWidth, pixels = oh * ow;
-        int row = 0;
-        for (int c = 0; c < channels; c++)
-        {
-            var plane = input.Slice(c * g.Height * g.Width, g.Height * g.Width);
-            for (int ky = 0; ky < g.Kernel; ky++)
-            {
-                for (int kx = 0; kx < g.Kernel; kx++, row++)
-                {
-                    var dst = columns.Slice(row * pixels, pixels);
-                    for (int y = 0; y < oh; y++)
-                    {
-                        int iy = (y * g.Stride) - g.Padding + (ky * g.Dilation);
-                        var dstRow = dst.Slice(y * ow, ow);
-                        if ((uint)iy >= (uint)g.Height)
-                        {
-                            dstRow.Clear();
-                            continue;
-                        }
-                        var srcRow = plane.Slice(iy * g.Width, g.Width);
-                        int x0 = (kx * g.Dilation) - g.Padding;
-                        var (first, end) = ConvGeometry.ValidColumns(x0, g.Stride, g.Width, ow);
-                        dstRow[..first].Clear();
-                        dstRow[end..].Clear();
-                        if (g.Stride == 1)
-                        {
-                            srcRow.Slice(first + x0, end - first).CopyTo(dstRow[first..end]);
-                        }
-                        else
-                        {
-                            for (int x = first; x < end; x++) dstRow[x] = srcRow[(x * g.Stride) + x0];
-                        }
-                    }
-                }
-            }
         }
     }
 }

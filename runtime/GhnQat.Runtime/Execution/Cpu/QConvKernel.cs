@@ -37,7 +37,7 @@ internal static class QConvKernel
             {
                 // Row r of the block's column matrix: tap r of every output pixel of image 0, then image 1, …
                 for (int b = 0; b < n; b++)
-                    Im2Col(g, x.Slice(((first + b) * inSize) + (group * groupIn), groupIn), inPerGroup, columns, span, b * pixels);
+                    g.Im2Col(x.Slice(((first + b) * inSize) + (group * groupIn), groupIn), inPerGroup, columns.AsSpan(), span, b * pixels);
                 var groupAcc = acc.AsSpan(0, outPerGroup * span);
                 groupAcc.Clear();
                 for (int j = 0; j < outPerGroup; j++)
@@ -60,47 +60,6 @@ internal static class QConvKernel
                         var yo = y.Slice(((first + b) * outSize) + (o * pixels), pixels);
                         for (int p = 0; p < pixels; p++)
                             yo[p] = QuantContract.Requantize(ao[p], multiplier, bias, layer.Lo, layer.Hi);
-                    }
-                }
-            }
-        }
-    }
-
-    // Row (c, ky, kx) of the column matrix (rows rowLength ints apart; this image's pixels from offset) holds, for every
-    // output pixel, the input code that kernel tap reads (0 in padding).
-    private static void Im2Col(ConvGeometry g, ReadOnlySpan<int> input, int channels, Span<int> columns, int rowLength, int offset)
-    {
-        int oh = g.OutHeight, ow = g.OutWidth, pixels = oh * ow, row = 0;
-        for (int c = 0; c < channels; c++)
-        {
-            var plane = input.Slice(c * g.Height * g.Width, g.Height * g.Width);
-            for (int ky = 0; ky < g.Kernel; ky++)
-            {
-                for (int kx = 0; kx < g.Kernel; kx++, row++)
-                {
-                    var dst = columns.Slice((row * rowLength) + offset, pixels);
-                    int x0 = (kx * g.Dilation) - g.Padding;
-                    var (first, end) = ConvGeometry.ValidColumns(x0, g.Stride, g.Width, ow);
-                    for (int oy = 0; oy < oh; oy++)
-                    {
-                        var dstRow = dst.Slice(oy * ow, ow);
-                        int iy = (oy * g.Stride) - g.Padding + (ky * g.Dilation);
-                        if ((uint)iy >= (uint)g.Height)
-                        {
-                            dstRow.Clear();
-                            continue;
-                        }
-                        var srcRow = plane.Slice(iy * g.Width, g.Width);
-                        dstRow[..first].Clear();
-                        dstRow[end..].Clear();
-                        if (g.Stride == 1)
-                        {
-                            srcRow.Slice(first + x0, end - first).CopyTo(dstRow[first..end]);
-                        }
-                        else
-                        {
-                            for (int ox = first; ox < end; ox++) dstRow[ox] = srcRow[(ox * g.Stride) + x0];
-                        }
                     }
                 }
             }
