@@ -81,7 +81,8 @@ public sealed class CpuReference
         if (layer is QConvLayer conv)
         {
             // The conv kernel takes every image at once (it works on blocks of images, docs of QConvKernel).
-            QConvKernel.Run(conv, inShape.Height, inShape.Width, x, y, count);
+            var input = _network.Tensor(layer.InputIds[0]);
+            QConvKernel.Run(conv, inShape.Height, inShape.Width, x, y, count, Math.Max(Math.Abs(input.Lo), Math.Abs(input.Hi)));
             return y;
         }
         for (int n = 0; n < count; n++)
