@@ -1,4 +1,6 @@
-// The eval-qat report's markdown: one separator cell per column, and nets that could not be deployed named.
+// The eval-qat report's markdown (one separator cell per column, nets that could not be deployed named, gains) and
+// --merge (methods on the same nets side by side, chunks of other nets appended, overlaps rejected).
+using GhnQat.Runtime.Errors;
 using GhnQat.Trainer.Evaluation;
 
 namespace GhnQat.Trainer.Tests.Evaluation;
@@ -47,5 +49,41 @@ public class QatEvalReportTests
         Assert.That(md, Does.Contain("## Gain of QAT over GHN-Q (GHN-2 protocol)"));
         Assert.That(md, Does.Contain("- wide W4A4 GHN-QAT-SimQuant: +5.0 pp over GHN-Q; recovers 50 % of the 10.0 pp"));
         Assert.That(md, Does.Contain("| wide | W4A4 | 2 | 2000 |"));
+    }
+
+    [Test]
+    public void Merge_ChunksOfOtherNets_AppendedInOrderWithBothProtocols()
+    {
+        var first = Report(new QatEvalReport.Cell("wide", "w4a4", "GHN-Q", 2000, ["w0", "w1"], [0.5, 0.6], [0.4, 0.5]) { NotDeployable = [] });
+        var second = Report(new QatEvalReport.Cell("wide", "w4a4", "GHN-Q", 2000, ["w2"], [0.7], [0]) { NotDeployable = ["w2"] },
+            new QatEvalReport.Cell("wide", "fp32", "GHN-Q", 2000, ["w2"], [0.8], [0.9])) with { Seconds = 30 };
+        var merged = QatEvalReport.Merge([first, second]);
+        var w4a4 = merged.Cells.Single(c => c.Bits == "w4a4");
+        Assert.That(w4a4.Names, Is.EqualTo(new[] { "w0", "w1", "w2" }));
+        Assert.That(w4a4.Ghn2Protocol, Is.EqualTo(new[] { 0.5, 0.6, 0.7 }));
+        Assert.That(w4a4.Deploy, Is.EqualTo(new[] { 0.4, 0.5, 0 }));
+        Assert.That(w4a4.NotDeployable, Is.EqualTo(new[] { "w2" }));
+        Assert.That(merged.Cells.Single(c => c.Bits == "fp32").Names, Is.EqualTo(new[] { "w2" }));
+        Assert.That(merged.Seconds, Is.EqualTo(90));
+        Assert.That(first.Cells.Single().Names, Has.Count.EqualTo(2), "the parts are not modified");
+    }
+
+    [Test]
+    public void Merge_SameNetTwiceInACell_RejectedNamingTheNet()
+    {
+        var a = Report(new QatEvalReport.Cell("deep", "w2a2", "GHN-Q", 2000, ["d0", "d1"], [0.1, 0.1], [0.1, 0.1]));
+        var b = Report(new QatEvalReport.Cell("deep", "w2a2", "GHN-Q", 2000, ["d1", "d2"], [0.1, 0.1], [0.1, 0.1]));
+        var e = Assert.Throws<GhnQatException>(() => QatEvalReport.Merge([a, b]));
+        Assert.That(e!.Message, Does.Contain("deep w2a2 GHN-Q").And.Contain("net d1 appears in two reports"));
+    }
+
+    [Test]
+    public void Merge_ChunksOnOtherImagesOrSeed_Rejected()
+    {
+        var a = Report(new QatEvalReport.Cell("deep", "w2a2", "GHN-Q", 2000, ["d0"], [0.1], [0.1]));
+        var b = Report(new QatEvalReport.Cell("deep", "w2a2", "GHN-Q", 500, ["d1"], [0.1], [0.1]));
+        Assert.That(Assert.Throws<GhnQatException>(() => QatEvalReport.Merge([a, b]))!.Message, Does.Contain("2000 and 500 test images"));
+        var c = Report(new QatEvalReport.Cell("deep", "w2a2", "GHN-Q", 2000, ["d1"], [0.1], [0.1])) with { Seed = 2 };
+        Assert.That(Assert.Throws<GhnQatException>(() => QatEvalReport.Merge([a, c]))!.Message, Does.Contain("seed"));
     }
 }

@@ -45,21 +45,36 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
     }
 
     /// <summary>
-    /// One report from several run on the same nets and images (e.g. a QAT GHN evaluated after the float one): GHNs
-    /// and cells are concatenated, commands joined, times summed. Throws when two reports hold the same cell.
+    /// One report from several: other methods, widths or splits evaluated on the same nets (e.g. a QAT GHN after the
+    /// float one), and chunks of the same cells on other nets (<c>eval-qat --first-net</c>), whose nets are appended in
+    /// the order of <paramref name="parts"/>. GHNs are concatenated, commands joined, times summed. Throws when a net
+    /// appears twice in a cell, when a cell's chunks differ in test images, or when the reports differ in seed or
+    /// calibration images.
     /// </summary>
     public static QatEvalReport Merge(IReadOnlyList<QatEvalReport> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
         if (parts.Count == 0) throw new ArgumentException("nothing to merge", nameof(parts));
-        var cells = parts.SelectMany(p => p.Cells).ToArray();
-        var duplicate = cells.GroupBy(c => (c.Split, c.Bits, c.Method)).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new GhnQat.Runtime.Errors.GhnQatException(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidArgument,
-                $"--merge: {duplicate.Key.Split} {duplicate.Key.Bits} {duplicate.Key.Method} appears in two reports");
         if (parts.Select(p => (p.Seed, p.CalibrationImages)).Distinct().Count() > 1)
-            throw new GhnQat.Runtime.Errors.GhnQatException(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidArgument,
-                "--merge: the reports differ in seed or calibration images, so their nets or protocol differ");
+            throw MergeError("the reports differ in seed or calibration images, so their nets or protocol differ");
+        var cells = new List<Cell>();
+        foreach (var chunks in parts.SelectMany(p => p.Cells).GroupBy(c => (c.Split, c.Bits, c.Method)))
+        {
+            var first = chunks.First();
+            if (chunks.Any(c => c.Images != first.Images))
+                throw MergeError($"{first.Split} {first.Bits} {first.Method}: chunks on {string.Join(" and ", chunks.Select(c => c.Images).Distinct())} test images");
+            var merged = new Cell(first.Split, first.Bits, first.Method, first.Images, [], [], []);
+            foreach (var c in chunks)
+            {
+                var twice = c.Names.FirstOrDefault(merged.Names.Contains);
+                if (twice is not null) throw MergeError($"{first.Split} {first.Bits} {first.Method}: net {twice} appears in two reports");
+                merged.Names.AddRange(c.Names);
+                merged.Ghn2Protocol.AddRange(c.Ghn2Protocol);
+                merged.Deploy.AddRange(c.Deploy);
+                merged.NotDeployable.AddRange(c.NotDeployable);
+            }
+            cells.Add(merged);
+        }
         return parts[0] with
         {
             Command = string.Join(" ; ", parts.Select(p => p.Command).Distinct()),
@@ -69,6 +84,9 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
             Cells = cells,
         };
     }
+
+    private static GhnQat.Runtime.Errors.GhnQatException MergeError(string message) =>
+        new(GhnQat.Runtime.Errors.GhnQatErrorCode.InvalidArgument, "--merge: " + message);
 
     /// <summary>Writes OUT/NAME.md, .json and .png; returns the paths.</summary>
     public IReadOnlyList<string> Write(string folder, string name)

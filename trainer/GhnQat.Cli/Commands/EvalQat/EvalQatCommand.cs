@@ -45,6 +45,11 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         [DefaultValue(100)]
         public int Nets { get; init; } = 100;
 
+        [CommandOption("--first-net <K>")]
+        [Description("Evaluate only nets K..N−1 of the N sampled (0-based): one chunk of a long evaluation; --merge joins the chunks.")]
+        [DefaultValue(0)]
+        public int FirstNet { get; init; }
+
         [CommandOption("--images <N>")]
         [Description("Test images (the first N of the Fashion-MNIST test set, in order).")]
         [DefaultValue(2000)]
@@ -78,7 +83,8 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         public string CalibrateOn { get; init; } = "quantized";
 
         [CommandOption("--merge <JSON,...>")]
-        [Description("Instead of evaluating, merge reports written by eval-qat (same nets and images) into one.")]
+        [Description("Instead of evaluating, merge reports written by eval-qat into one: other methods, widths or splits on the same " +
+            "nets, or chunks of other nets (--first-net) of the same cells, joined in the order given.")]
         public string? Merge { get; init; }
 
         [CommandOption("--name <NAME>")]
@@ -100,6 +106,7 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(Ghn) && Merge is null) return Spectre.Console.ValidationResult.Error("--ghn FILE[,FILE…] is required");
             if (Nets is < 1 or > 100_000) return Spectre.Console.ValidationResult.Error("--nets must be 1..100000");
+            if (FirstNet < 0 || FirstNet >= Nets) return Spectre.Console.ValidationResult.Error($"--first-net must be 0..{Nets - 1} (below --nets)");
             if (Images < 1) return Spectre.Console.ValidationResult.Error("--images must be ≥ 1");
             if (CalibrateOn is not ("float" or "weights" or "quantized")) return Spectre.Console.ValidationResult.Error("--calibrate-on must be float, weights or quantized");
             if (Calib is < 1 or > 60_000) return Spectre.Console.ValidationResult.Error("--calib must be 1..60000");
@@ -153,10 +160,10 @@ internal sealed class EvalQatCommand : Command<EvalQatCommand.Settings>
             var clock = Stopwatch.StartNew();
             foreach (var split in List(s.Splits).Select(ArchSpace.ParseSplit))
             {
-                var specs = ArchSpace.Sample(split, s.Nets, s.Seed);
-                var progress = new ConsoleProgress("eval-qat " + ArchSpace.SplitName(split), specs.Count) { PlainInterval = TimeSpan.FromMinutes(1) };
+                var specs = ArchSpace.Sample(split, s.Nets, s.Seed).Skip(s.FirstNet).ToArray();
+                var progress = new ConsoleProgress("eval-qat " + ArchSpace.SplitName(split), specs.Length) { PlainInterval = TimeSpan.FromMinutes(1) };
                 var splitCells = new Dictionary<(string, string), QatEvalReport.Cell>();
-                for (int i = 0; i < specs.Count; i++)
+                for (int i = 0; i < specs.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var spec = specs[i];
