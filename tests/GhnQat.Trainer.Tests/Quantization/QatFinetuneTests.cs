@@ -3,6 +3,7 @@ using GhnQat.Cli;
 using GhnQat.Runtime.Architectures;
 using GhnQat.Runtime.Data;
 using GhnQat.Runtime.Quantization;
+using GhnQat.Trainer.Evaluation;
 using GhnQat.Trainer.Quantization;
 using GhnQat.Trainer.Tests.Training;
 using GhnQat.Trainer.Training;
@@ -102,6 +103,21 @@ public class QatFinetuneTests
         Assert.That(md, Does.Contain("## Deploy protocol").And.Contain("## GHN-2 protocol"));
         Assert.That(md, Does.Contain("| id | W4A4 | 1 | 64 |").And.Contain("GHN-Q 37.2 → GHN-QAT 52.5"));
         Assert.That(File.Exists(Path.Combine(_dir, "qat-tiny.json")) && File.Exists(Path.Combine(_dir, "qat-tiny.png")), Is.True);
+
+        // A second chunk (net 1 of 2) merged after the first (net 0) equals the two nets evaluated at once.
+        string[] common = ["--ghn", $"{Path.Combine(fp, "ghn.safetensors")},{Path.Combine(qat, "ghn.safetensors")}",
+            "--bits", "fp32,w4a4", "--splits", "id", "--nets", "2", "--images", "64", "--calib", "64", "--threads", "1", "--out", _dir];
+        Assert.That(Run(["eval-qat", .. common, "--first-net", "1", "--name", "chunk-1"]).Code, Is.Zero);
+        Assert.That(Run(["eval-qat", .. common, "--name", "whole"]).Code, Is.Zero);
+        (code, _, error) = Run("eval-qat", "--merge", $"{Path.Combine(_dir, "qat-tiny.json")},{Path.Combine(_dir, "chunk-1.json")}",
+            "--out", _dir, "--name", "merged");
+        Assert.That(code, Is.Zero, error);
+        var whole = QatEvalReport.Read(Path.Combine(_dir, "whole.json"));
+        var merged = QatEvalReport.Read(Path.Combine(_dir, "merged.json"));
+        Assert.That(QatEvalReport.Read(Path.Combine(_dir, "chunk-1.json")).Cells.Select(c => c.Names.Single()).Distinct(),
+            Is.EqualTo(new[] { whole.Cells[0].Names[1] }));
+        Assert.That(merged.Cells.Select(c => (c.Bits, c.Method, string.Join(",", c.Names), string.Join(",", c.Ghn2Protocol), string.Join(",", c.Deploy))),
+            Is.EquivalentTo(whole.Cells.Select(c => (c.Bits, c.Method, string.Join(",", c.Names), string.Join(",", c.Ghn2Protocol), string.Join(",", c.Deploy)))));
     }
 
     [Test]
@@ -136,6 +152,7 @@ public class QatFinetuneTests
     [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors")]
     [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors", "--bits", "fp16")]
     [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors", "--protocols", "onnx")]
+    [TestCase("eval-qat", "--ghn", "/nonexistent/ghn.safetensors", "--nets", "5", "--first-net", "5")]
     public void Commands_BadInput_OneLineErrorWithoutStackTrace(params string[] args)
     {
         var (code, _, error) = Run(args);
