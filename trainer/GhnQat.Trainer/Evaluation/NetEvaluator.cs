@@ -138,11 +138,12 @@ public sealed class NetEvaluator : IDisposable
             var loss = F.cross_entropy(FunctionalNet.Forward(spec, p, x), y);
             loss.backward();
             using var noGrad = no_grad();
+            using Scalar decay = 5e-4.ToScalar(), momentum = 0.9.ToScalar(), rate = lr.ToScalar();
             foreach (var (name, w) in p)
             {
-                var g = w.grad!.add(w, alpha: 5e-4);
-                velocity[name].mul_(0.9).add_(g);
-                w.sub_(velocity[name] * lr);
+                var g = w.grad!.add(w, decay);
+                HeldScalars.PlusInPlace(velocity[name].mul_(momentum), g);
+                w.sub_(velocity[name].mul(rate));
                 w.grad!.zero_();
             }
         }

@@ -54,10 +54,8 @@ public sealed class GatedGnn : nn.Module
         return h;
     }
 
-    // index_add's alpha as one Scalar that lives as long as the process. A literal 1 becomes an implicit Scalar that
-    // nothing references during the native call, so its finalizer can free it mid-call: a 30-net eval-qat died that
-    // way in index_add ("INTERNAL ASSERT FAILED at c10/core/Scalar.h", 2026-11-27), as one had in clamp_min (FakeQuant).
-    private static readonly Scalar One = 1.ToScalar();
+    // index_add's alpha held for the life of the process (HeldScalars: an implicit 1 can be freed mid-call).
+    private static readonly Scalar One = HeldScalars.One;
 
     private Tensor UpdateLevel(Tensor h, SweepLevel level)
     {

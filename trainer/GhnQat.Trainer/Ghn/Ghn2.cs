@@ -57,7 +57,7 @@ public sealed class Ghn2 : nn.Module
             shape_out.call(tensor(s[0], device: device)), shape_in.call(tensor(s[1], device: device)),
             shape_kh.call(tensor(s[2], device: device)), shape_kw.call(tensor(s[3], device: device)),
         ], 1);
-        var h = op_embed.call(tensor(batch.Ops, device: device)) + shape;
+        var h = HeldScalars.Plus(op_embed.call(tensor(batch.Ops, device: device)), shape);
         h = nodeByNode ? gnn.PropagateNodeByNode(h, batch) : gnn.Propagate(h, batch);
         return norm is null ? h : norm.call(h);
     }

@@ -53,15 +53,15 @@ public static class PredictedTensors
             case ParameterRole.ConvWeight:
             {
                 double beta = s[1] == 1 || s[2] < s[3] ? 1.0 : 2.0;
-                return p * Math.Sqrt(beta / (s[1] * s[2] * s[3]));
+                return HeldScalars.Times(p, Math.Sqrt(beta / (s[1] * s[2] * s[3])));
             }
             case ParameterRole.LinearWeight:
             case ParameterRole.ClassifierWeight:
-                return p * Math.Sqrt(2.0 / s[1]);
+                return HeldScalars.Times(p, Math.Sqrt(2.0 / s[1]));
             case ParameterRole.BnGamma:
-                return 2 * (0.5 * p).sigmoid();
+                return HeldScalars.Times(HeldScalars.Times(p, 0.5).sigmoid(), 2);
             default:
-                return (0.2 * p).tanh();
+                return HeldScalars.Times(p, 0.2).tanh();
         }
     }
 }

@@ -55,13 +55,13 @@ public static class FakeQuant
         if (mode == QuantMode.Noise && training)
         {
             var bound = Times(s, QuantContract.QMax(bits, isSigned: true));
-            target = (wd + (Uniform(w, noise) * s)).clamp(-bound, bound);
+            target = HeldScalars.Plus(wd, Uniform(w, noise) * s).clamp(-bound, bound);
         }
         else
         {
             target = (WeightCodes(w, scale, bits) * s.to_type(ScalarType.Float64)).to_type(w.dtype);
         }
-        return (w + (target - wd)).MoveToOuterDisposeScope();
+        return HeldScalars.Plus(w, target - wd).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -118,14 +118,14 @@ public static class FakeQuant
         var y = x.clamp(lo, hi);
         var yd = y.detach();
         var target = mode is QuantMode.Noise or QuantMode.Mixed && training
-            ? (yd + (Uniform(x, noise) * scale)).clamp(lo, hi)
+            ? HeldScalars.Plus(yd, Uniform(x, noise) * scale).clamp(lo, hi)
             : ActivationCodes(yd, scale, bits, isSigned) * scale;
-        return (y + (target - yd)).MoveToOuterDisposeScope();
+        return HeldScalars.Plus(y, target - yd).MoveToOuterDisposeScope();
     }
 
     // U(−1/2, 1/2) of the shape of t: torch.rand is [0, 1).
     private static Tensor Uniform(Tensor t, Generator? noise) =>
-        rand(t.shape, dtype: t.dtype, device: t.device, generator: noise) - 0.5;
+        HeldScalars.Minus(rand(t.shape, dtype: t.dtype, device: t.device, generator: noise), 0.5);
 
     // (out) scales viewed to broadcast over a weight of rank 2 (linear) or 4 (conv).
     private static Tensor PerChannel(Tensor scale, Tensor w)

@@ -46,7 +46,7 @@ public static class FunctionalNet
                 ArchOp.BatchNorm => BatchNorm(n.Id, x, W(n.Id + ".weight"), W(n.Id + ".bias"), o),
                 ArchOp.Relu => F.relu(x),
                 ArchOp.Relu6 => F.relu6(x),
-                ArchOp.Add => n.Inputs.Skip(1).Aggregate(x, (acc, id) => acc + values[id]),
+                ArchOp.Add => n.Inputs.Skip(1).Aggregate(x, (acc, id) => HeldScalars.Plus(acc, values[id])),
                 ArchOp.MaxPool => F.max_pool2d(x, [n.Kernel, n.Kernel], [n.Stride, n.Stride], [(n.Kernel - 1) / 2, (n.Kernel - 1) / 2]),
                 ArchOp.AvgPool => F.avg_pool2d(x, [n.Kernel, n.Kernel], [n.Stride, n.Stride], [(n.Kernel - 1) / 2, (n.Kernel - 1) / 2],
                     ceil_mode: false, count_include_pad: true),

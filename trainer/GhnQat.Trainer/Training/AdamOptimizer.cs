@@ -35,15 +35,19 @@ public sealed class AdamOptimizer : IDisposable
         using var scope = NewDisposeScope();
         StepCount++;
         double c1 = 1 - Math.Pow(Beta1, StepCount), c2 = 1 - Math.Pow(Beta2, StepCount);
+        // Every number as a Scalar held until the ops return (HeldScalars: an implicit one can be freed mid-call).
+        using Scalar decay = weightDecay.ToScalar(), beta1 = Beta1.ToScalar(), beta2 = Beta2.ToScalar(),
+            oneMinusBeta1 = (1 - Beta1).ToScalar(), oneMinusBeta2 = (1 - Beta2).ToScalar(), correction2 = c2.ToScalar(),
+            eps = Eps.ToScalar(), stepSize = (-lr / c1).ToScalar();
         foreach (var (name, p) in _params)
         {
             var g = p.grad;
             if (g is null) continue;
-            if (weightDecay != 0) g = g.add(p, alpha: weightDecay);
-            M[name].mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            V[name].mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            var denom = (V[name] / c2).sqrt_().add_(Eps);
-            p.addcdiv_(M[name], denom, value: -lr / c1);
+            if (weightDecay != 0) g = g.add(p, decay);
+            M[name].mul_(beta1).add_(g, oneMinusBeta1);
+            V[name].mul_(beta2).addcmul_(g, g, oneMinusBeta2);
+            var denom = V[name].div(correction2).sqrt_().add_(eps);
+            p.addcdiv_(M[name], denom, stepSize);
         }
     }
 
