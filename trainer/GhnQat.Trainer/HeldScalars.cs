@@ -1,4 +1,5 @@
 // Numbers passed to TorchSharp ops as Scalars that stay referenced until the native call returns.
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GhnQat.Trainer;
