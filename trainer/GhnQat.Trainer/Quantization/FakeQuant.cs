@@ -152,11 +152,7 @@ public static class FakeQuant
         return t.clamp(lo, hi);
     }
 
-    private static Tensor Times(Tensor t, double factor)
-    {
-        using var f = factor.ToScalar();
-        return t.mul(f);
-    }
+    private static Tensor Times(Tensor t, double factor) => HeldScalars.Times(t, factor);
 
     private static Tensor Over(Tensor t, double divisor)
     {
