@@ -50,15 +50,21 @@ internal static class QConvKernel
         return true;
     }
 
-    /// <summary>The int32 path: any layer (exact below 2^31, which the quantizer guarantees).</summary>
-    internal static void RunInt(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y, int count)
+    // The sizes both paths share: geometry, output pixels, reduction, per-group channels, per-image sizes, images per block.
+    private static (ConvGeometry G, int Pixels, int Reduction, int InPerGroup, int OutPerGroup, int InSize, int OutSize, int GroupIn, int Block)
+        Layout(QConvLayer layer, int height, int width, int count)
     {
         var g = new ConvGeometry(layer.InChannels, height, width, layer.OutChannels, layer.Kernel, layer.Stride,
             layer.Padding, layer.Dilation, layer.Groups);
-        int pixels = g.OutHeight * g.OutWidth, reduction = g.Reduction;
-        int inPerGroup = layer.InChannels / layer.Groups, outPerGroup = layer.OutChannels / layer.Groups;
-        int inSize = layer.InChannels * height * width, outSize = layer.OutChannels * pixels, groupIn = inPerGroup * height * width;
-        int block = Math.Clamp(TargetColumns / pixels, 1, count);
+        int pixels = g.OutHeight * g.OutWidth, inPerGroup = layer.InChannels / layer.Groups;
+        return (g, pixels, g.Reduction, inPerGroup, layer.OutChannels / layer.Groups, layer.InChannels * height * width,
+            layer.OutChannels * pixels, inPerGroup * height * width, Math.Clamp(TargetColumns / pixels, 1, count));
+    }
+
+    /// <summary>The int32 path: any layer (exact below 2^31, which the quantizer guarantees).</summary>
+    internal static void RunInt(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y, int count)
+    {
+        var (g, pixels, reduction, inPerGroup, outPerGroup, inSize, outSize, groupIn, block) = Layout(layer, height, width, count);
         var columns = new int[reduction * block * pixels];
         var acc = new int[outPerGroup * block * pixels];
         var w = layer.Weights.AsSpan();
@@ -93,12 +99,7 @@ internal static class QConvKernel
     /// </summary>
     internal static void RunFloat(QConvLayer layer, int height, int width, ReadOnlySpan<int> x, Span<int> y, int count)
     {
-        var g = new ConvGeometry(layer.InChannels, height, width, layer.OutChannels, layer.Kernel, layer.Stride,
-            layer.Padding, layer.Dilation, layer.Groups);
-        int pixels = g.OutHeight * g.OutWidth, reduction = g.Reduction;
-        int inPerGroup = layer.InChannels / layer.Groups, outPerGroup = layer.OutChannels / layer.Groups;
-        int inSize = layer.InChannels * height * width, outSize = layer.OutChannels * pixels, groupIn = inPerGroup * height * width;
-        int block = Math.Clamp(TargetColumns / pixels, 1, count);
+        var (g, pixels, reduction, inPerGroup, outPerGroup, inSize, outSize, groupIn, block) = Layout(layer, height, width, count);
         var weights = new float[layer.Weights.Length];
         for (int i = 0; i < weights.Length; i++) weights[i] = layer.Weights[i];
         var image = new float[groupIn];
