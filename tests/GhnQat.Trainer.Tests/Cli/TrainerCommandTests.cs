@@ -41,6 +41,18 @@ public class TrainerCommandTests : CliFolderTest
     }
 
     [Test]
+    public void Train_DecayAt_DecaysTheLearningRateAtThoseFractionsOfTheSteps()
+    {
+        var (code, output, error) = Run("train", "--preset", "tiny", "--steps", "4", "--lr", "0.01", "--decay-at", "0.5,0.75",
+            "--threads", "1", "--out", Dir);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.Contain("× 0.1 at steps 2, 3"));
+        var rates = File.ReadAllLines(Path.Combine(Dir, "train-log.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("LearningRate").GetDouble()).ToArray();
+        Assert.That(rates, Is.EqualTo(new[] { 0.01, 0.01, 0.001, 0.0001 }).Within(1e-12));
+    }
+
+    [Test]
     public void EvalAndGolden_TinyGhn_WriteReportAndLoadableFloatNetworks()
     {
         Assert.That(Run("train", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", Dir).Code, Is.Zero);
@@ -88,6 +100,8 @@ public class TrainerCommandTests : CliFolderTest
     }
 
     [TestCase("train", "--preset", "huge")]
+    [TestCase("train", "--preset", "tiny", "--decay-at", "0.5,1.5")]
+    [TestCase("train", "--preset", "tiny", "--decay-at", "half")]
     [TestCase("eval", "--ghn", "/nonexistent/ghn.safetensors")]
     [TestCase("train", "--resume", "/nonexistent/checkpoint.safetensors", "--preset", "tiny")]
     [TestCase("predict", "--ghn", "/nonexistent/ghn.safetensors", "--arch", "/nonexistent/a.json", "--out", "/tmp/x.safetensors")]

@@ -41,6 +41,17 @@ public class QatConfigTests
         var e = Assert.Throws<GhnQatException>(() => (TrainConfig.Tiny with { Quant = quant, Scheme = scheme }).Validate());
         Assert.That(e!.Code, Is.EqualTo(GhnQatErrorCode.InvalidArgument));
     }
+
+    [TestCase(0.0)]
+    [TestCase(1.0)]
+    [TestCase(double.NaN)]
+    public void Validate_DecayFractionOutsideTheRun_ThrowsNamingDecayAt(double fraction)
+    {
+        var e = Assert.Throws<GhnQatException>(() => (TrainConfig.Tiny with { DecayAt = [0.5, fraction] }).Validate());
+        Assert.That(e!.Code, Is.EqualTo(GhnQatErrorCode.InvalidArgument));
+        Assert.That(e.Message, Does.Contain("decay_at"));
+    }
+
     [TestCase(QuantMode.None)]
     [TestCase(QuantMode.Sim)]
     [TestCase(QuantMode.Noise)]

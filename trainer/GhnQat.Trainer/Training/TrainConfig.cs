@@ -90,6 +90,9 @@ public sealed record TrainConfig
         Check(AugmentPadding is >= 0 and <= 8, "augment_padding", AugmentPadding);
         Check(LogEvery >= 1, "log_every", LogEvery);
         Check(CheckpointEvery >= 1, "checkpoint_every", CheckpointEvery);
+        if (DecayAt is null || DecayAt.Any(f => !(f > 0 && f < 1)))
+            throw new GhnQatException(GhnQatErrorCode.InvalidArgument,
+                $"train config: decay_at must list fractions of the steps in (0, 1), got [{string.Join(", ", DecayAt ?? [])}]");
         _ = ParseScheme();
         if (!(LearningRate > 0) || !(GradClip > 0) || WeightDecay < 0)
             throw new GhnQatException(GhnQatErrorCode.InvalidArgument, "learning_rate and grad_clip must be > 0 and weight_decay ≥ 0");

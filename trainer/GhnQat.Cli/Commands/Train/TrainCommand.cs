@@ -32,6 +32,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Override the preset's nets per step.")]
         public int? MetaBatch { get; init; }
 
+        [CommandOption("--decay-at <FRACTIONS>")]
+        [Description("Override the preset's lr schedule: lr × 0.1 after each of these fractions of the steps, comma-separated (small: 0.667,0.833).")]
+        public string? DecayAt { get; init; }
+
         [CommandOption("--hidden <D>")]
         [Description("Override the preset's GHN hidden size (node embedding width).")]
         public int? Hidden { get; init; }
@@ -70,6 +74,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 return Spectre.Console.ValidationResult.Error("--lr must be in (0, 1)");
             if (MetaBatch is < 1 or > 256) return Spectre.Console.ValidationResult.Error("--meta-batch must be 1..256");
             if (Threads is < 0 or > 256) return Spectre.Console.ValidationResult.Error("--threads must be 0..256");
+            if (DecayAt is not null && ParseFractions(DecayAt) is null)
+                return Spectre.Console.ValidationResult.Error($"--decay-at must be comma-separated fractions in (0, 1), e.g. 0.85,0.93; got '{DecayAt}'");
             return Spectre.Console.ValidationResult.Success();
         }
     }
@@ -84,7 +90,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         var config = trainer.Config;
         string dir = settings.Out ?? Path.Combine("runs", "ghn-" + config.Preset);
         string headline = string.Create(CultureInfo.InvariantCulture,
-            $"training GHN-2 ({config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, hidden {config.Ghn.Hidden}, {trainer.Model.parameters().Sum(p => p.numel())} params) from step {trainer.Step} → {dir}");
+            $"training GHN-2 ({config.Preset}: {config.Steps} steps × {config.MetaBatch} nets × {config.BatchSize} images, hidden {config.Ghn.Hidden}, {trainer.Model.parameters().Sum(p => p.numel())} params, lr {config.LearningRate} × 0.1 at steps {string.Join(", ", config.DecayAt.Select(f => (int)(f * config.Steps)))}) from step {trainer.Step} → {dir}");
         return TrainRun.Execute(trainer, dir, "train", headline, extraMetadata: null, settings.Json, cancellationToken);
     }
 
@@ -95,7 +101,21 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (s.Seed is ulong seed) c = c with { Seed = seed };
         if (s.LearningRate is double lr) c = c with { LearningRate = lr };
         if (s.MetaBatch is int m) c = c with { MetaBatch = m };
+        if (s.DecayAt is not null) c = c with { DecayAt = ParseFractions(s.DecayAt)! };
         if (s.Hidden is int d) c = c with { Ghn = c.Ghn with { Hidden = d } };
         return c;
+    }
+
+    /// <summary>"0.85,0.93" → [0.85, 0.93]; null when any entry is not a number in (0, 1).</summary>
+    internal static double[]? ParseFractions(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !(values[i] > 0 && values[i] < 1))
+                return null;
+        }
+        return values;
     }
 }
