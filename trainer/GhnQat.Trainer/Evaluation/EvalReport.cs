@@ -56,8 +56,12 @@ public sealed record EvalReport(string Ghn, string Command, string Commit, ulong
         t.Append("- GHN: `").Append(Ghn).Append("`, trained by `").Append(GhnCommand).Append("`\n");
         t.Append("- Produced by `").Append(Command).Append("` at commit `").Append(Commit).Append(CultureInfo.InvariantCulture, $"` in {Seconds / 60:F1} min (2-core CPU).\n");
         t.Append(CultureInfo.InvariantCulture, $"- Nets: `ArchSpace.Sample(split, nets, seed {Seed})`; per-net numbers in `{name}.json`.\n");
-        t.Append("- Random init: He-normal weights, BN γ = 1, β = 0. SGD 1 epoch: momentum 0.9, lr 0.05 cosine, wd 5e-4, batch 64, ")
-         .Append(CultureInfo.InvariantCulture, $"crop ±2 + flip, one pass over {SgdImages} training images, on the first nets of the split.\n");
+        t.Append("- Random init: He-normal weights, BN γ = 1, β = 0. ");
+        if (Rows.Any(r => r.Sgd.Count > 0))
+            t.Append("SGD 1 epoch: momentum 0.9, lr 0.05 cosine, wd 5e-4, batch 64, ")
+             .Append(CultureInfo.InvariantCulture, $"crop ±2 + flip, one pass over {SgdImages} training images, on the first nets of the split.\n");
+        else
+            t.Append("SGD 1 epoch: not run (`--sgd-nets 0`).\n");
         return t.ToString();
     }
 
