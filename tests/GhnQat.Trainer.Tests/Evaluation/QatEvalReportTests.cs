@@ -52,6 +52,22 @@ public class QatEvalReportTests
     }
 
     [Test]
+    public void Markdown_GainNearZeroAndLossWithinNoise_SignedOnceAndNoShare()
+    {
+        QatEvalReport.Cell Cell(string bits, string method, double accuracy) =>
+            new("bnfree", bits, method, 2000, ["n0", "n1"], [accuracy, accuracy], [accuracy, accuracy]);
+        // GHN-Q loses 0.8 pp, under two standard errors (each cell's nets spread ±1 pp); QAT is 0.03 pp below GHN-Q.
+        QatEvalReport.Cell Spread(string bits, double accuracy) =>
+            new("bnfree", bits, "GHN-Q", 2000, ["n0", "n1"], [accuracy - 0.01, accuracy + 0.01], [accuracy - 0.01, accuracy + 0.01]);
+        string md = Report(Spread("fp32", 0.127), Spread("w2a2", 0.119), Cell("w2a2", "GHN-QAT-Mixed", 0.1187)).Markdown("r");
+        Assert.That(md, Does.Contain("- bnfree W2A2 GHN-QAT-Mixed: +0.0 pp over GHN-Q; GHN-Q is -0.8 pp from FP32 here, too close for a recovered share"));
+        Assert.That(md, Does.Not.Contain("-+").And.Not.Contain("recovers"));
+        Assert.That(QatEvalReport.Signed(-0.04), Is.EqualTo("+0.0"));
+        Assert.That(QatEvalReport.Signed(-1.26), Is.EqualTo("-1.3"));
+        Assert.That(QatEvalReport.Signed(2.0), Is.EqualTo("+2.0"));
+    }
+
+    [Test]
     public void Merge_ChunksOfOtherNets_AppendedInOrderWithBothProtocols()
     {
         var first = Report(new QatEvalReport.Cell("wide", "w4a4", "GHN-Q", 2000, ["w0", "w1"], [0.5, 0.6], [0.4, 0.5]) { NotDeployable = [] });

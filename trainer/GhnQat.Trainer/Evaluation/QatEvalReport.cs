@@ -176,15 +176,27 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
                     {
                         double qat = Mean(Find(split, bits, m), values);
                         if (double.IsNaN(fp) || double.IsNaN(q) || double.IsNaN(qat)) continue;
-                        string recovered = fp - q > 0
+                        // A share of a loss within the cells' noise (under two standard errors of the difference) says nothing.
+                        string recovered = fp - q > 2 * DifferenceStdError(Find(split, Fp32, Methods[0])!, Find(split, bits, Methods[0])!, values)
                             ? string.Create(CultureInfo.InvariantCulture, $"; recovers {100 * (qat - q) / (fp - q):0;-0;0} % of the {fp - q:F1} pp GHN-Q loses against FP32")
-                            : "; GHN-Q loses nothing against FP32 here";
-                        lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {split} {bits.ToUpperInvariant()} {m}: {qat - q:+0.0;-0.0} pp over GHN-Q") + recovered);
+                            : string.Create(CultureInfo.InvariantCulture, $"; GHN-Q is {Signed(q - fp)} pp from FP32 here, too close for a recovered share");
+                        lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {split} {bits.ToUpperInvariant()} {m}: {Signed(qat - q)} pp over GHN-Q") + recovered);
                     }
                 }
             }
             if (lines.Count > 0) t.Append(CultureInfo.InvariantCulture, $"## Gain of QAT over GHN-Q ({protocol})\n\n").Append(string.Join('\n', lines)).Append("\n\n");
         }
+    }
+
+    // Standard error (pp) of the difference of two cells' means, as independent samples.
+    private static double DifferenceStdError(Cell a, Cell b, Func<Cell, List<double>> values) =>
+        Math.Sqrt(Math.Pow(SplitStats.Of(values(a)).StdError, 2) + Math.Pow(SplitStats.Of(values(b)).StdError, 2));
+
+    /// <summary>Percentage points with their sign and one decimal; a value that rounds to zero prints "+0.0", never "-+0.0" or "-0.0".</summary>
+    internal static string Signed(double pp)
+    {
+        double rounded = Math.Round(pp, 1);
+        return (rounded == 0 ? 0.0 : rounded).ToString("+0.0;-0.0;+0.0", CultureInfo.InvariantCulture);
     }
 
     private static double Mean(Cell? c, Func<Cell, List<double>> values) =>
