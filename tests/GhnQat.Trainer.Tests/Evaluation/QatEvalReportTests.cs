@@ -56,15 +56,25 @@ public class QatEvalReportTests
     {
         QatEvalReport.Cell Cell(string bits, string method, double accuracy) =>
             new("bnfree", bits, method, 2000, ["n0", "n1"], [accuracy, accuracy], [accuracy, accuracy]);
-        // GHN-Q loses 0.8 pp, under two standard errors (each cell's nets spread ±1 pp); QAT is 0.03 pp below GHN-Q.
-        QatEvalReport.Cell Spread(string bits, double accuracy) =>
-            new("bnfree", bits, "GHN-Q", 2000, ["n0", "n1"], [accuracy - 0.01, accuracy + 0.01], [accuracy - 0.01, accuracy + 0.01]);
-        string md = Report(Spread("fp32", 0.127), Spread("w2a2", 0.119), Cell("w2a2", "GHN-QAT-Mixed", 0.1187)).Markdown("r");
+        // GHN-Q loses 0.8 pp, under two standard errors of its per-net differences (−1.2 and +2.8 pp); QAT is 0.03 pp below GHN-Q.
+        QatEvalReport.Cell Spread(string bits, double first, double second) =>
+            new("bnfree", bits, "GHN-Q", 2000, ["n0", "n1"], [first, second], [first, second]);
+        string md = Report(Spread("fp32", 0.117, 0.137), Spread("w2a2", 0.129, 0.109), Cell("w2a2", "GHN-QAT-Mixed", 0.1187)).Markdown("r");
         Assert.That(md, Does.Contain("- bnfree W2A2 GHN-QAT-Mixed: +0.0 pp over GHN-Q; GHN-Q is -0.8 pp from FP32 here, too close for a recovered share"));
         Assert.That(md, Does.Not.Contain("-+").And.Not.Contain("recovers"));
         Assert.That(QatEvalReport.Signed(-0.04), Is.EqualTo("+0.0"));
         Assert.That(QatEvalReport.Signed(-1.26), Is.EqualTo("-1.3"));
         Assert.That(QatEvalReport.Signed(2.0), Is.EqualTo("+2.0"));
+    }
+
+    [Test]
+    public void Markdown_LossSmallAgainstTheNetsSpreadButSteadyPerNet_GetsAShare()
+    {
+        // Nets differ by 20 pp, but GHN-Q loses exactly 5 pp on each: the paired difference is certain.
+        QatEvalReport.Cell Cell(string bits, string method, double offset) =>
+            new("wide", bits, method, 2000, ["n0", "n1"], [0.6 + offset, 0.8 + offset], [0.6 + offset, 0.8 + offset]);
+        string md = Report(Cell("fp32", "GHN-Q", 0), Cell("w4a4", "GHN-Q", -0.05), Cell("w4a4", "GHN-QAT-SimQuant", -0.01)).Markdown("r");
+        Assert.That(md, Does.Contain("- wide W4A4 GHN-QAT-SimQuant: +4.0 pp over GHN-Q; recovers 80 % of the 5.0 pp GHN-Q loses against FP32"));
     }
 
     [Test]

@@ -188,9 +188,15 @@ public sealed record QatEvalReport(string Command, string Commit, ulong Seed, do
         }
     }
 
-    // Standard error (pp) of the difference of two cells' means, as independent samples.
-    private static double DifferenceStdError(Cell a, Cell b, Func<Cell, List<double>> values) =>
-        Math.Sqrt(Math.Pow(SplitStats.Of(values(a)).StdError, 2) + Math.Pow(SplitStats.Of(values(b)).StdError, 2));
+    // Standard error (pp) of the difference of two cells' means: paired per net where both cells hold the same nets
+    // (the usual case: nets vary far more between each other than the difference does), else as independent samples.
+    private static double DifferenceStdError(Cell a, Cell b, Func<Cell, List<double>> values)
+    {
+        List<double> x = values(a), y = values(b);
+        if (a.Names.SequenceEqual(b.Names) && x.Count == y.Count)
+            return SplitStats.Of(x.Zip(y, (u, v) => u - v).ToList()).StdError;
+        return Math.Sqrt(Math.Pow(SplitStats.Of(x).StdError, 2) + Math.Pow(SplitStats.Of(y).StdError, 2));
+    }
 
     /// <summary>Percentage points with their sign and one decimal; a value that rounds to zero prints "+0.0", never "-+0.0" or "-0.0".</summary>
     internal static string Signed(double pp)
