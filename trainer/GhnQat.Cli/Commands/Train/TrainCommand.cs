@@ -75,7 +75,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (MetaBatch is < 1 or > 256) return Spectre.Console.ValidationResult.Error("--meta-batch must be 1..256");
             if (Threads is < 0 or > 256) return Spectre.Console.ValidationResult.Error("--threads must be 0..256");
             if (DecayAt is not null && ParseFractions(DecayAt) is null)
-                return Spectre.Console.ValidationResult.Error($"--decay-at must be comma-separated fractions in (0, 1), e.g. 0.85,0.93; got '{DecayAt}'");
+                return Spectre.Console.ValidationResult.Error($"--decay-at must be comma-separated numbers, e.g. 0.85,0.93; got '{DecayAt}'");
             return Spectre.Console.ValidationResult.Success();
         }
     }
@@ -106,15 +106,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         return c;
     }
 
-    /// <summary>"0.85,0.93" → [0.85, 0.93]; null when any entry is not a number in (0, 1).</summary>
+    /// <summary>"0.85,0.93" → [0.85, 0.93]; null when an entry is not a number (the range is TrainConfig.Validate's).</summary>
     internal static double[]? ParseFractions(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var values = new double[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !(values[i] > 0 && values[i] < 1))
-                return null;
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])) return null;
         }
         return values;
     }
