@@ -42,6 +42,12 @@ public sealed record SoakReport
     /// <summary>Largest |sample − baseline| of the managed heap, in bytes.</summary>
     public long ManagedMaxDeviationBytes => MaxDeviation(s => s.ManagedBytes);
 
+    /// <summary>
+    /// Largest sample − baseline of the managed heap, in bytes (0 where it never rose above the baseline): the direction a
+    /// leak moves it. A fall means objects allocated before the baseline were released, by anyone in the process.
+    /// </summary>
+    public long ManagedMaxGrowthBytes => Samples.Max(s => s.ManagedBytes) - Baseline.ManagedBytes;
+
     /// <summary>Largest |sample − baseline| of the resident set after the trim, in bytes (0 where RSS is unavailable).</summary>
     public long ResidentMaxDeviationBytes => MaxResidentDeviation(s => s.Resident.TotalBytes);
 
@@ -59,6 +65,9 @@ public sealed record SoakReport
 
     /// <summary>Managed heap deviation relative to the baseline (0.01 = 1 %).</summary>
     public double ManagedMaxDeviation => ManagedMaxDeviationBytes / (double)Math.Max(1, Baseline.ManagedBytes);
+
+    /// <summary>Managed heap growth relative to the baseline (0.01 = 1 %).</summary>
+    public double ManagedMaxGrowth => ManagedMaxGrowthBytes / (double)Math.Max(1, Baseline.ManagedBytes);
 
     /// <summary>Resident set deviation after the trim relative to the baseline (0.01 = 1 %).</summary>
     public double ResidentMaxDeviation => ResidentMaxDeviationBytes / (double)Math.Max(1, Baseline.Resident.TotalBytes);

@@ -13,8 +13,10 @@ namespace GhnQat.Runtime.Tests.Reliability;
 [Category("Vulkan")]
 public sealed class VulkanSoakTests
 {
-    // Flat = within 1 % of the baseline, for the managed heap and for the RSS both after and before malloc_trim
-    // (docs/reliability.md, "Soak"). No absolute floor: once the JIT has settled both stay within a few KB.
+    // Flat = within 1 % of the baseline, for the RSS both after and before malloc_trim, and for the managed heap no more
+    // than 1 % above it (docs/reliability.md, "Soak"). No absolute floor: once the JIT has settled all stay within a few
+    // KB. The managed heap is the whole test host's: earlier tests' pooled buffers, released by the host's own full
+    // collections at a time of their choosing, once made it fall 1.38 % mid-run while this thread allocated 0 B.
     private const double FlatFraction = 0.01;
 
     [Test]
@@ -45,7 +47,7 @@ public sealed class VulkanSoakTests
             Assert.That(report.SteadyStateAllocatedBytes, Is.Zero, "managed bytes allocated by 1000 steady-state inferences");
             Assert.That(report.VulkanObjectsCreatedAfterWarmup, Is.Zero, "Vulkan objects created after warm-up");
             Assert.That(report.Samples.Select(s => s.LiveVulkanObjects).Distinct().Count(), Is.EqualTo(1), "live Vulkan objects stay constant");
-            Assert.That(report.ManagedMaxDeviation, Is.LessThanOrEqualTo(FlatFraction), "managed heap, relative to its baseline");
+            Assert.That(report.ManagedMaxGrowth, Is.LessThanOrEqualTo(FlatFraction), "managed heap growth, relative to its baseline");
             Assert.That(report.ResidentMaxDeviation, Is.LessThanOrEqualTo(FlatFraction), "RSS after malloc_trim, relative to its baseline");
             Assert.That(report.ResidentBeforeTrimMaxDeviation, Is.LessThanOrEqualTo(FlatFraction), "RSS before malloc_trim, relative to its baseline");
             Assert.That(report.NativeHeapTrimmed, Is.EqualTo(OperatingSystem.IsLinux()), "malloc_trim available (glibc)");
@@ -58,7 +60,7 @@ public sealed class VulkanSoakTests
     private static string Describe(SoakReport r) => string.Create(CultureInfo.InvariantCulture,
         $"{r.Inferences} inferences ({r.WarmupInferences} warm-up, JIT settled: {r.JitSettledBeforeBaseline}, methods compiled after: " +
         $"{r.JitCompiledMethodsAfterWarmup}) in {r.Seconds:F2} s; managed baseline {r.Baseline.ManagedBytes} B, " +
-        $"max deviation {r.ManagedMaxDeviationBytes} B ({r.ManagedMaxDeviation:P3}); RSS baseline {r.Baseline.Resident.TotalBytes} B, " +
+        $"max deviation {r.ManagedMaxDeviationBytes} B ({r.ManagedMaxDeviation:P3}), growth {r.ManagedMaxGrowthBytes} B ({r.ManagedMaxGrowth:P3}); RSS baseline {r.Baseline.Resident.TotalBytes} B, " +
         $"max deviation {r.ResidentMaxDeviationBytes} B ({r.ResidentMaxDeviation:P3}) after trim, {r.ResidentBeforeTrimMaxDeviationBytes} B " +
         $"({r.ResidentBeforeTrimMaxDeviation:P3}) before; steady-state allocation {r.SteadyStateAllocatedBytes} B; " +
         $"samples (managed, RSS, RSS before trim): " +
